@@ -1,0 +1,47 @@
+import type { Ecosystem } from '../model';
+
+/**
+ * Effective settings after merging built-in defaults, the user's config file and the project's
+ * `safe-install.toml` (which may tighten but never weaken user-level security settings).
+ */
+export interface SafeInstallConfig {
+  sandbox: {
+    enabled: boolean;
+    memoryLimit: string;
+    cpuLimit: string;
+    timeoutSeconds: number;
+  };
+  vault: {
+    extraPaths: string[];
+    extraEnvVars: string[];
+  };
+  network: {
+    allowedHosts: string[];
+  };
+  typosquat: {
+    enabled: boolean;
+    /** Names never reported as typosquats: `name` (any ecosystem) or `ecosystem:name` (e.g. `npm:colour`). */
+    allow: string[];
+  };
+}
+
+export const DEFAULT_CONFIG: SafeInstallConfig = {
+  sandbox: { enabled: true, memoryLimit: '2g', cpuLimit: '2', timeoutSeconds: 600 },
+  vault: { extraPaths: [], extraEnvVars: [] },
+  network: { allowedHosts: [] },
+  typosquat: { enabled: true, allow: [] },
+};
+
+/** True when `allow` lists this package for this ecosystem. */
+export function isAllowed(allow: readonly string[], ecosystem: Ecosystem, normalizedName: string): boolean {
+  for (const entry of allow) {
+    const colon = entry.indexOf(':');
+    const prefix = colon > 0 ? entry.slice(0, colon) : undefined;
+    if (prefix !== undefined && ['PyPI', 'npm', 'crates.io', 'Go', 'RubyGems'].some((e) => e.toLowerCase() === prefix.toLowerCase())) {
+      if (prefix.toLowerCase() === ecosystem.toLowerCase() && entry.slice(colon + 1).toLowerCase() === normalizedName.toLowerCase()) return true;
+    } else if (entry.toLowerCase() === normalizedName.toLowerCase()) {
+      return true;
+    }
+  }
+  return false;
+}
