@@ -1,1 +1,14 @@
-export {};
+/**
+ * The safe-install language server. Runs over stdio (`node dist/server.js --stdio`, any LSP client)
+ * or node IPC (`--node-ipc`, as the VS Code extension starts it); the transport comes from argv.
+ */
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { fileSystemReader, sharedEngine } from './engine/engineAdapter';
+import { startServer } from './safeInstallServer';
+
+const connection = createConnection(ProposedFeatures.all);
+// A bug in one handler must not take the server down; say so on the connection console instead.
+process.on('uncaughtException', (error) => connection.console.error(`safe-install: ${error.stack ?? error.message}`));
+process.on('unhandledRejection', (reason) => connection.console.error(`safe-install: ${String(reason)}`));
+startServer(connection, { engine: sharedEngine, disk: fileSystemReader });
+connection.listen();

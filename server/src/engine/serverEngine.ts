@@ -1,0 +1,42 @@
+import type { SafeInstallConfig } from '../../../shared/src/config/schema';
+import type { TextFileReader } from '../../../shared/src/io';
+import type { Finding, ManifestKind, ParsedManifest } from '../../../shared/src/model';
+import type { TyposquatDetector } from '../../../shared/src/typosquat/detector';
+
+/** The effective config of one project and the problems found reading its config files. */
+export interface LoadedConfig {
+  config: SafeInstallConfig;
+  /** Findings about the config files; each names its file in `file` (an absolute path). */
+  findings: Finding[];
+}
+
+/** Where the config files of one project are. */
+export interface ConfigLocations {
+  userConfigPath: string;
+  projectConfigPath: string;
+  reader: TextFileReader;
+}
+
+/** One requirements file reached through `-r`/`-c`, parsed. */
+export interface IncludedManifest {
+  filePath: string;
+  manifest: ParsedManifest;
+  /** Problems following the include (missing file, cycle), reported on the including line. */
+  findings: Finding[];
+}
+
+/**
+ * Everything the language server needs from the shared engine, in one seam: the server is written
+ * against this interface, and `engineAdapter.ts` maps it onto the shared modules.
+ */
+export interface ServerEngine {
+  parse(kind: ManifestKind, text: string): ParsedManifest;
+  loadDetector(): Promise<TyposquatDetector>;
+  loadConfig(locations: ConfigLocations): Promise<LoadedConfig>;
+  /** Returns `text` (a safe-install.toml, possibly '') with `entry` added to `[typosquat] allow`. */
+  addTyposquatAllow(text: string, entry: string): string;
+  /** Follows the includes of a requirements file; `filePath` is that file, `text` its current text. */
+  resolveIncludes(filePath: string, text: string, reader: TextFileReader): Promise<IncludedManifest[]>;
+  /** The user-level config file (`~/.config/safe-install/config.toml` or the platform's equivalent). */
+  userConfigPath(): string;
+}

@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { offlineFindings } from '../../../shared/src/engine/offlineFindings';
+import type { TextFileReader } from '../../../shared/src/io';
+import type { Finding } from '../../../shared/src/model';
+import type { ServerEngine } from '../engine/serverEngine';
+import type { FindingStage } from './findingsPipeline';
+
+/** Told which files a requirements document includes, so edits to them re-check it. */
+export type IncludesSeen = (filePath: string, included: string[]) => void;
+
+/**
+ * Follows `-r`/`-c` includes of a requirements document and checks the included files offline.
+ * Their findings carry `file`, so they are published on the included file, not on this one.
+ */
+export function includesStage(engine: ServerEngine, reader: TextFileReader, seen: IncludesSeen): FindingStage {
+  return {
+    id: 'includes',
+    async run(subject, token) {
+      if (subject.kind !== 'requirements' || !subject.filePath || !subject.manifest.includes?.length) return [];
+      const included = await engine.resolveIncludes(subject.filePath, subject.text, reader);
+      if (token.isCancellationRequested) return [];
+      seen(subject.filePath, included.map((inc) => inc.filePath));
+      const findings: Finding[] = [];
+      for (const inc of included) {
+        findings.push(...inc.findings);
+        if (path.resolve(inc.filePath) === path.resolve(subject.filePath)) continue;
+        for (const finding of offlineFindings(inc.manifest, { typosquat: subject.typosquat, config: subject.config })) {
+          findings.push({ ...finding, file: finding.file ?? inc.filePath });
+        }
+      }
+      return findings;
+    },
+  };
+}

@@ -1,0 +1,320 @@
+import path from 'node:path';
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CancellationToken,
+  type ClientCapabilities,
+  type Connection,
+  type Diagnostic,
+  type FileSystemWatcher,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { SafeInstallConfig } from '../../shared/src/config/schema';
+import { offlineFindings } from '../../shared/src/engine/offlineFindings';
+import type { TextFileReader } from '../../shared/src/io';
+import { manifestKindForPath } from '../../shared/src/manifests/index';
+import type { Finding } from '../../shared/src/model';
+import { DocumentFindingsRequest, IGNORE_PACKAGE_COMMAND, RecheckAllNotification } from '../../shared/src/protocol';
+import { readIgnoreArgs, typosquatCodeActions } from './actions/codeActions';
+import { allowEntry, configFileEdit } from './actions/ignorePackage';
+import { DiagnosticsStore } from './diagnostics/diagnosticsStore';
+import { toDiagnostic } from './diagnostics/toDiagnostic';
+import type { LoadedConfig, ServerEngine } from './engine/serverEngine';
+import { includesStage } from './pipeline/includesStage';
+import { FindingsPipeline, type CheckSubject, type FindingStage } from './pipeline/findingsPipeline';
+import { MemoizedDetector } from './pipeline/memoizedDetector';
+import { DiagnosisScheduler } from './pipeline/scheduler';
+import type { ResourceSettings } from './settings/resourceSettings';
+import { SETTINGS_SECTION } from './settings/resourceSettings';
+import { SettingsCache } from './settings/settingsCache';
+import { OverlayReader } from './workspace/overlayReader';
+import { PROJECT_CONFIG_FILE, ProjectConfigs } from './workspace/projectConfigs';
+import { ProjectRoots } from './workspace/projectRoots';
+import { filePathToUri, uriPath, uriToFilePath } from './workspace/uris';
+
+/** How the server is put together; tests and the benchmark may shorten the quiet window. */
+export interface ServerOptions {
+  engine: ServerEngine;
+  disk: TextFileReader;
+  /** Edits inside this window after a check started coalesce into one trailing check. */
+  quietMs?: number;
+  /** Checks that run after the offline findings are published (registry look-ups come here). */
+  extraStages?: FindingStage[];
+}
+
+/** The project's effective config with the editor settings of one document applied on top. */
+function applySettings(config: SafeInstallConfig, settings: ResourceSettings): SafeInstallConfig {
+  return {
+    ...config,
+    typosquat: {
+      enabled: config.typosquat.enabled && settings.typosquat.enabled,
+      allow: [...config.typosquat.allow, ...settings.typosquat.allow],
+    },
+  };
+}
+
+/** Groups findings by the file they belong to; the checked document always gets an entry (maybe empty). */
+function diagnosticsByFile(subject: CheckSubject, findings: readonly Finding[]): Map<string, Diagnostic[]> {
+  const perTarget = new Map<string, Diagnostic[]>([[subject.uri, []]]);
+  const baseDir = subject.filePath ? path.dirname(subject.filePath) : undefined;
+  for (const finding of findings) {
+    let target = subject.uri;
+    if (finding.file !== undefined && baseDir !== undefined) {
+      target = filePathToUri(path.resolve(baseDir, finding.file));
+    }
+    let list = perTarget.get(target);
+    if (!list) {
+      list = [];
+      perTarget.set(target, list);
+    }
+    list.push(toDiagnostic(finding));
+  }
+  return perTarget;
+}
+
+/** Wires the safe-install language features onto an LSP connection. The connection must then `listen()`. */
+export function startServer(connection: Connection, options: ServerOptions): void {
+  const { engine } = options;
+  const documents = new TextDocuments(TextDocument);
+  const roots = new ProjectRoots();
+  const reader = new OverlayReader(documents, options.disk);
+  const lastFindings = new Map<string, readonly Finding[]>();
+  /** Requirements file path → paths of the open requirements documents that include it. */
+  const includers = new Map<string, Set<string>>();
+  let capabilities: ClientCapabilities = {};
+  let settings = new SettingsCache(undefined, () => undefined);
+
+  const log = (message: string, error?: unknown): void => {
+    const detail = error instanceof Error ? (error.stack ?? error.message) : error === undefined ? '' : String(error);
+    connection.console.error(detail ? `${message}: ${detail}` : message);
+  };
+
+  const store = new DiagnosticsStore((uri, diagnostics) => {
+    void connection.sendDiagnostics({ uri, diagnostics, version: documents.get(uri)?.version });
+  });
+
+  const configs = new ProjectConfigs(engine, reader, (rootUri, loaded: LoadedConfig) => {
+    // Config problems go to the config file they are about (a broken safe-install.toml shows in it).
+    const perTarget = new Map<string, Diagnostic[]>();
+    for (const finding of loaded.findings) {
+      const target = finding.file !== undefined && path.isAbsolute(finding.file) ? filePathToUri(finding.file) : `${rootUri}/${PROJECT_CONFIG_FILE}`;
+      const list = perTarget.get(target) ?? [];
+      list.push(toDiagnostic({ ...finding, rule: finding.rule || 'config-error' }));
+      perTarget.set(target, list);
+    }
+    store.set(`config:${rootUri}`, perTarget);
+  });
+
+  // Built once, in the background; checks of documents opened meanwhile wait for it.
+  let detectorReady: Promise<MemoizedDetector> | undefined;
+  const detector = (): Promise<MemoizedDetector> => {
+    detectorReady ??= engine.loadDetector().then((d) => new MemoizedDetector(d));
+    return detectorReady;
+  };
+
+  const stages: FindingStage[] = [includesStage(engine, reader, (filePath, included) => {
+    for (const set of includers.values()) set.delete(filePath);
+    for (const inc of included) {
+      const set = includers.get(inc) ?? new Set<string>();
+      set.add(filePath);
+      includers.set(inc, set);
+    }
+  }), ...(options.extraStages ?? [])];
+
+  const pipeline = new FindingsPipeline(
+    (subject) => offlineFindings(subject.manifest, { typosquat: subject.typosquat, config: subject.config }),
+    stages,
+    (subject, findings) => {
+      // A newer edit may have landed between the check and now; its own check will publish.
+      if (documents.get(subject.uri)?.version !== subject.version) return;
+      lastFindings.set(subject.uri, findings);
+      store.set(`doc:${subject.uri}`, diagnosticsByFile(subject, findings));
+    },
+    (stage, subject, error) => log(`safe-install: check '${stage.id}' failed for ${subject.uri}`, error),
+  );
+
+  async function diagnose(uri: string, token: CancellationToken): Promise<void> {
+    const doc = documents.get(uri);
+    const kind = doc ? manifestKindForPath(uriPath(uri)) : undefined;
+    if (!doc || !kind) return;
+    const version = doc.version;
+    const [resourceSettings, loaded, typosquat] = await Promise.all([settings.get(uri), configs.get(roots.rootFor(uri)), detector()]);
+    if (token.isCancellationRequested || documents.get(uri)?.version !== version) return;
+    const text = doc.getText();
+    let manifest;
+    try {
+      manifest = engine.parse(kind, text);
+    } catch (error) {
+      log(`safe-install: could not parse ${uri}`, error);
+      manifest = { kind, ecosystem: 'PyPI' as const, dependencies: [], errors: [{ message: `safe-install could not read this file: ${error instanceof Error ? error.message : String(error)}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
+    }
+    const subject: CheckSubject = {
+      uri,
+      filePath: uriToFilePath(uri),
+      kind,
+      version,
+      text,
+      manifest,
+      config: applySettings(loaded.config, resourceSettings),
+      typosquat,
+    };
+    await pipeline.run(subject, token);
+  }
+
+  const scheduler = new DiagnosisScheduler(diagnose, options.quietMs ?? 150, (uri, error) => log(`safe-install: checking ${uri} failed`, error));
+
+  const isConfigFile = (uri: string): boolean => {
+    const filePath = uriToFilePath(uri);
+    return path.basename(uriPath(uri)) === PROJECT_CONFIG_FILE || (filePath !== undefined && filePath === engine.userConfigPath());
+  };
+
+  /** Re-checks every open manifest and reloads the config of every project with an open config file. */
+  const recheckAll = (): void => {
+    for (const doc of documents.all()) {
+      if (manifestKindForPath(uriPath(doc.uri))) scheduler.request(doc.uri);
+      else if (isConfigFile(doc.uri)) void configs.get(roots.rootFor(doc.uri)).catch((error: unknown) => log('safe-install: reading config failed', error));
+    }
+  };
+
+  const configChanged = (): void => {
+    configs.invalidate();
+    recheckAll();
+  };
+
+  documents.onDidChangeContent(({ document }) => {
+    const uri = document.uri;
+    try {
+      if (isConfigFile(uri)) {
+        const filePath = uriToFilePath(uri);
+        if (filePath !== undefined) reader.forget(filePath);
+        configChanged();
+        return;
+      }
+      if (!manifestKindForPath(uriPath(uri))) return;
+      scheduler.request(uri);
+      // Files that include this one show its findings too.
+      const filePath = uriToFilePath(uri);
+      for (const includer of (filePath && includers.get(filePath)) || []) scheduler.request(filePathToUri(includer));
+    } catch (error) {
+      log(`safe-install: handling a change of ${uri} failed`, error);
+    }
+  });
+
+  documents.onDidClose(({ document }) => {
+    scheduler.cancel(document.uri);
+    settings.delete(document.uri);
+    lastFindings.delete(document.uri);
+    store.clear(`doc:${document.uri}`);
+  });
+
+  connection.onInitialize((params): InitializeResult => {
+    capabilities = params.capabilities;
+    roots.set(params.workspaceFolders);
+    if (!params.workspaceFolders && params.rootUri) roots.set([{ uri: params.rootUri, name: 'root' }]);
+    const canPull = capabilities.workspace?.configuration === true;
+    settings = new SettingsCache(
+      canPull ? (scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: SETTINGS_SECTION }) : undefined,
+      (error) => log('safe-install: reading settings failed', error),
+    );
+    void detector().catch((error: unknown) => log('safe-install: loading the popular-name index failed', error));
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        executeCommandProvider: { commands: [IGNORE_PACKAGE_COMMAND] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'safe-install' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (capabilities.workspace?.workspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        roots.change(event.added, event.removed);
+        configChanged();
+      });
+    }
+    if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+    }
+    if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      const userConfig = engine.userConfigPath();
+      const watchers: FileSystemWatcher[] = [
+        { globPattern: `**/${PROJECT_CONFIG_FILE}` },
+        { globPattern: '**/{requirements,constraints}*.{txt,in}' },
+        capabilities.workspace.didChangeWatchedFiles.relativePatternSupport
+          ? { globPattern: { baseUri: filePathToUri(path.dirname(userConfig)), pattern: path.basename(userConfig) } }
+          : { globPattern: userConfig.split(path.sep).join('/') },
+      ];
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers });
+    }
+  });
+
+  connection.onDidChangeConfiguration((params) => {
+    const pushed: unknown = params.settings;
+    settings.invalidate(typeof pushed === 'object' && pushed !== null ? (pushed as Record<string, unknown>)[SETTINGS_SECTION] : undefined);
+    recheckAll();
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    for (const change of params.changes) {
+      const filePath = uriToFilePath(change.uri);
+      if (filePath !== undefined) reader.forget(filePath);
+    }
+    configChanged();
+  });
+
+  connection.onNotification(RecheckAllNotification.type, () => configChanged());
+  connection.onRequest(DocumentFindingsRequest.type, ({ uri }) => [...(lastFindings.get(uri) ?? [])]);
+
+  connection.onCodeAction((params) => {
+    try {
+      return typosquatCodeActions(params, {
+        version: documents.get(params.textDocument.uri)?.version,
+        documentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true,
+      });
+    } catch (error) {
+      log('safe-install: building code actions failed', error);
+      return [];
+    }
+  });
+
+  connection.onExecuteCommand(async (params) => {
+    if (params.command !== IGNORE_PACKAGE_COMMAND) return null;
+    const args = readIgnoreArgs(params.arguments?.[0]);
+    if (!args) {
+      log(`safe-install: ${IGNORE_PACKAGE_COMMAND} needs {uri, ecosystem, name}`);
+      return null;
+    }
+    try {
+      const rootUri = roots.rootFor(args.uri);
+      const configPath = ProjectConfigs.projectConfigPath(rootUri);
+      const configUri = uriToFilePath(rootUri) !== undefined ? filePathToUri(configPath) : `${rootUri}/${PROJECT_CONFIG_FILE}`;
+      const text = await reader.readText(configPath).catch(() => undefined);
+      const openDoc = documents.get(configUri);
+      const newText = engine.addTyposquatAllow(text ?? '', allowEntry(args.ecosystem, args.name));
+      const result = await connection.workspace.applyEdit({
+        label: `Ignore '${args.name}' in this workspace`,
+        edit: configFileEdit({ uri: configUri, text, version: openDoc?.version }, newText),
+      });
+      if (!result.applied) {
+        log(`safe-install: the editor did not apply the edit to ${PROJECT_CONFIG_FILE}${result.failureReason ? `: ${result.failureReason}` : ''}`);
+        return null;
+      }
+      // The client may report the new text later (or, for a closed file, only on save): use it now.
+      if (uriToFilePath(configUri) !== undefined) reader.remember(configPath, newText);
+      configChanged();
+    } catch (error) {
+      log(`safe-install: ignoring '${args.name}' failed`, error);
+    }
+    return null;
+  });
+
+  connection.onShutdown(() => scheduler.dispose());
+  documents.listen(connection);
+}
