@@ -1,0 +1,167 @@
+import { parse, TomlError } from 'smol-toml';
+import type { Range } from '../model';
+import { LineIndex } from '../text/lineIndex';
+import { CONFIG_RULES, type ConfigFinding } from './configFinding';
+import { isCpuLimit, isMemoryLimit } from './limits';
+import { findKey, findTable, tomlLayout, type TomlLayout } from './tomlLayout';
+
+/** Every setting a config file may hold, by its dotted TOML key, with the type it has once read. */
+export interface ConfigValues {
+  'sandbox.enabled': boolean;
+  'sandbox.memory_limit': string;
+  'sandbox.cpu_limit': string;
+  'sandbox.timeout': number;
+  'vault.extra_paths': string[];
+  'vault.extra_env_vars': string[];
+  'network.allowed_hosts': string[];
+  'typosquat.enabled': boolean;
+  'typosquat.allow': string[];
+}
+
+export type ConfigKey = keyof ConfigValues;
+
+/** What one file sets: each present key with its value and where it is written. */
+export type ConfigLayer = { [K in ConfigKey]?: { value: ConfigValues[K]; range: Range } };
+
+/** The result of reading one config file's text. */
+export interface ConfigFileContents {
+  layer: ConfigLayer;
+  findings: ConfigFinding[];
+}
+
+type Reader<T> = (raw: unknown) => T | undefined;
+
+const readBoolean: Reader<boolean> = (raw) => (typeof raw === 'boolean' ? raw : undefined);
+const readStringArray: Reader<string[]> = (raw) =>
+  Array.isArray(raw) && raw.every((item) => typeof item === 'string') ? [...(raw as string[])] : undefined;
+const readMemory: Reader<string> = (raw) => (typeof raw === 'string' && isMemoryLimit(raw) ? raw.trim() : undefined);
+const readCpu: Reader<string> = (raw) => {
+  // The seed wrote `cpu_limit = "2"`; a bare number means the same and is accepted too.
+  const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : undefined;
+  return text !== undefined && isCpuLimit(text) ? text : undefined;
+};
+const readTimeout: Reader<number> = (raw) => (typeof raw === 'number' && Number.isInteger(raw) && raw > 0 ? raw : undefined);
+
+/** How each key is read and what its value must look like (for the error message). */
+const KEY_READERS: { [K in ConfigKey]: { read: Reader<ConfigValues[K]>; expected: string } } = {
+  'sandbox.enabled': { read: readBoolean, expected: 'true or false' },
+  'sandbox.memory_limit': { read: readMemory, expected: 'a size such as "512m" or "2g"' },
+  'sandbox.cpu_limit': { read: readCpu, expected: 'a positive number of CPUs such as "2" or "0.5"' },
+  'sandbox.timeout': { read: readTimeout, expected: 'a positive whole number of seconds' },
+  'vault.extra_paths': { read: readStringArray, expected: 'an array of strings' },
+  'vault.extra_env_vars': { read: readStringArray, expected: 'an array of strings' },
+  'network.allowed_hosts': { read: readStringArray, expected: 'an array of strings' },
+  'typosquat.enabled': { read: readBoolean, expected: 'true or false' },
+  'typosquat.allow': { read: readStringArray, expected: 'an array of strings' },
+};
+
+const KNOWN_TABLES = new Set(Object.keys(KEY_READERS).map((key) => key.split('.')[0] ?? ''));
+
+/**
+ * Reads a config file's text (pure). Never throws: a syntax error becomes one `config-error` finding and
+ * an empty layer; a wrong value is an error at its key and that key is left out; unknown keys are warnings.
+ */
+export function readConfigText(text: string): ConfigFileContents {
+  const lines = new LineIndex(text);
+  let document: Record<string, unknown>;
+  try {
+    document = parse(text);
+  } catch (error) {
+    return { layer: {}, findings: [syntaxErrorFinding(error, text, lines)] };
+  }
+  const layout = tomlLayout(text);
+  const rangeOf = (path: string[]): Range => keyRange(layout, lines, path);
+  const layer: ConfigLayer = {};
+  const findings: ConfigFinding[] = [];
+
+  for (const [tableName, table] of Object.entries(document)) {
+    if (!KNOWN_TABLES.has(tableName)) {
+      findings.push(unknownKey(tableName, rangeOf([tableName])));
+      continue;
+    }
+    if (!isPlainTable(table)) {
+      findings.push({
+        rule: CONFIG_RULES.error,
+        severity: 'error',
+        message: `'${tableName}' must be a table ([${tableName}])`,
+        range: rangeOf([tableName]),
+        key: tableName,
+      });
+      continue;
+    }
+    for (const [name, raw] of Object.entries(table)) {
+      const dotted = `${tableName}.${name}`;
+      const range = rangeOf([tableName, name]);
+      if (!isConfigKey(dotted)) {
+        findings.push(unknownKey(dotted, range));
+        continue;
+      }
+      if (!setLayerValue(layer, dotted, raw, range)) {
+        findings.push({
+          rule: CONFIG_RULES.error,
+          severity: 'error',
+          message: `'${dotted}' must be ${KEY_READERS[dotted].expected}; this value is ignored`,
+          range,
+          key: dotted,
+        });
+      }
+    }
+  }
+  return { layer, findings };
+}
+
+function setLayerValue<K extends ConfigKey>(layer: ConfigLayer, key: K, raw: unknown, range: Range): boolean {
+  const value = KEY_READERS[key].read(raw);
+  if (value === undefined) return false;
+  (layer as Record<K, { value: ConfigValues[K]; range: Range }>)[key] = { value, range };
+  return true;
+}
+
+function isConfigKey(key: string): key is ConfigKey {
+  return Object.prototype.hasOwnProperty.call(KEY_READERS, key);
+}
+
+function isPlainTable(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+function unknownKey(key: string, range: Range): ConfigFinding {
+  const known = Object.keys(KEY_READERS).join(', ');
+  return {
+    rule: CONFIG_RULES.unknownKey,
+    severity: 'warning',
+    message: `Unknown setting '${key}' is ignored (known settings: ${known})`,
+    range,
+    key,
+  };
+}
+
+/** The key as written; a table without a `key = ` line points at its `[header]`; else the file start. */
+function keyRange(layout: TomlLayout, lines: LineIndex, path: string[]): Range {
+  const key = findKey(layout, path);
+  if (key) return lines.rangeAt(key.keyStart, key.keyEnd);
+  const table = findTable(layout, path);
+  if (table) return lines.rangeAt(table.start, table.end);
+  const firstUnder = layout.keys.find((k) => path.every((part, index) => k.path[index] === part));
+  if (firstUnder) return lines.rangeAt(firstUnder.keyStart, firstUnder.keyEnd);
+  return lines.rangeAt(0, 0);
+}
+
+function syntaxErrorFinding(error: unknown, text: string, lines: LineIndex): ConfigFinding {
+  let range = lines.rangeAt(0, 0);
+  let message = error instanceof Error ? error.message : String(error);
+  if (error instanceof TomlError) {
+    // smol-toml reports 1-based line and column; its message repeats the source below a first line.
+    const start = lines.offsetAt({ line: Math.max(0, error.line - 1), character: Math.max(0, error.column - 1) });
+    const lineEnd = lines.offsetAt({ line: Math.max(0, error.line), character: 0 });
+    const end = Math.max(start, Math.min(lineEnd, text.length));
+    range = lines.rangeAt(start, text.slice(start, end).replace(/\r?\n$/, '').length + start);
+    message = error.message.split('\n')[0] ?? message;
+  }
+  return {
+    rule: CONFIG_RULES.error,
+    severity: 'error',
+    message: `${message}; the whole file is ignored until it parses`,
+    range,
+  };
+}

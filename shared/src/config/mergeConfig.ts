@@ -1,0 +1,127 @@
+import type { Range } from '../model';
+import type { ConfigLayer } from './configFile';
+import { CONFIG_RULES, type ConfigFinding } from './configFinding';
+import { cpuCount, memoryBytes } from './limits';
+import { DEFAULT_CONFIG, type SafeInstallConfig } from './schema';
+
+/** The effective config and what the project file was refused. */
+export interface MergeResult {
+  config: SafeInstallConfig;
+  /** `config-refused` warnings, positioned in the project file. */
+  projectFindings: ConfigFinding[];
+}
+
+/** A deep copy, so callers may change the result without touching the defaults. */
+export function cloneConfig(config: SafeInstallConfig): SafeInstallConfig {
+  return {
+    sandbox: { ...config.sandbox },
+    vault: { extraPaths: [...config.vault.extraPaths], extraEnvVars: [...config.vault.extraEnvVars] },
+    network: { allowedHosts: [...config.network.allowedHosts] },
+    typosquat: { enabled: config.typosquat.enabled, allow: [...config.typosquat.allow] },
+  };
+}
+
+/** The user's own file is trusted: every key it sets replaces the value below it. */
+export function applyUserLayer(base: SafeInstallConfig, layer: ConfigLayer): SafeInstallConfig {
+  const config = cloneConfig(base);
+  if (layer['sandbox.enabled']) config.sandbox.enabled = layer['sandbox.enabled'].value;
+  if (layer['sandbox.memory_limit']) config.sandbox.memoryLimit = layer['sandbox.memory_limit'].value;
+  if (layer['sandbox.cpu_limit']) config.sandbox.cpuLimit = layer['sandbox.cpu_limit'].value;
+  if (layer['sandbox.timeout']) config.sandbox.timeoutSeconds = layer['sandbox.timeout'].value;
+  if (layer['vault.extra_paths']) config.vault.extraPaths = [...layer['vault.extra_paths'].value];
+  if (layer['vault.extra_env_vars']) config.vault.extraEnvVars = [...layer['vault.extra_env_vars'].value];
+  if (layer['network.allowed_hosts']) config.network.allowedHosts = [...layer['network.allowed_hosts'].value];
+  if (layer['typosquat.enabled']) config.typosquat.enabled = layer['typosquat.enabled'].value;
+  if (layer['typosquat.allow']) config.typosquat.allow = [...layer['typosquat.allow'].value];
+  return config;
+}
+
+const PROJECT_HINT = 'set it in your user config if you mean it';
+
+/**
+ * A project file (`safe-install.toml`, which arrives with any cloned repository) may only tighten:
+ * turn checks on, lower limits, hide more credentials, narrow allowed hosts, and add ignores
+ * (`typosquat.allow`). Anything that would weaken the user's settings is dropped with a warning at the key.
+ */
+export function applyProjectLayer(base: SafeInstallConfig, layer: ConfigLayer): MergeResult {
+  const config = cloneConfig(base);
+  const findings: ConfigFinding[] = [];
+  const refuse = (key: string, range: Range, why: string): void => {
+    findings.push({
+      rule: CONFIG_RULES.refused,
+      severity: 'warning',
+      message: `'${key}' is ignored: ${why}; ${PROJECT_HINT}`,
+      range,
+      key,
+    });
+  };
+
+  const sandboxEnabled = layer['sandbox.enabled'];
+  if (sandboxEnabled) {
+    if (sandboxEnabled.value) config.sandbox.enabled = true;
+    else if (config.sandbox.enabled) {
+      refuse('sandbox.enabled', sandboxEnabled.range, 'a project file cannot turn the install sandbox off (install scripts would run with your credentials in reach)');
+    }
+  }
+
+  const memory = layer['sandbox.memory_limit'];
+  if (memory) {
+    if ((memoryBytes(memory.value) ?? Infinity) <= (memoryBytes(config.sandbox.memoryLimit) ?? Infinity)) config.sandbox.memoryLimit = memory.value;
+    else refuse('sandbox.memory_limit', memory.range, `a project file may lower the memory limit but not raise it above ${config.sandbox.memoryLimit}`);
+  }
+
+  const cpu = layer['sandbox.cpu_limit'];
+  if (cpu) {
+    if ((cpuCount(cpu.value) ?? Infinity) <= (cpuCount(config.sandbox.cpuLimit) ?? Infinity)) config.sandbox.cpuLimit = cpu.value;
+    else refuse('sandbox.cpu_limit', cpu.range, `a project file may lower the CPU limit but not raise it above ${config.sandbox.cpuLimit}`);
+  }
+
+  const timeout = layer['sandbox.timeout'];
+  if (timeout) {
+    if (timeout.value <= config.sandbox.timeoutSeconds) config.sandbox.timeoutSeconds = timeout.value;
+    else refuse('sandbox.timeout', timeout.range, `a project file may shorten the timeout but not raise it above ${config.sandbox.timeoutSeconds} seconds`);
+  }
+
+  // Hiding more credentials only adds protection, so project entries are added to the user's.
+  const extraPaths = layer['vault.extra_paths'];
+  if (extraPaths) config.vault.extraPaths = union(config.vault.extraPaths, extraPaths.value);
+  const extraEnvVars = layer['vault.extra_env_vars'];
+  if (extraEnvVars) config.vault.extraEnvVars = union(config.vault.extraEnvVars, extraEnvVars.value);
+
+  // A project may narrow egress to hosts the user already allows, never add one.
+  const hosts = layer['network.allowed_hosts'];
+  if (hosts) {
+    const userHosts = new Set(config.network.allowedHosts.map((host) => host.toLowerCase()));
+    const kept = hosts.value.filter((host) => userHosts.has(host.toLowerCase()));
+    const added = hosts.value.filter((host) => !userHosts.has(host.toLowerCase()));
+    config.network.allowedHosts = kept;
+    if (added.length > 0) {
+      refuse(
+        'network.allowed_hosts',
+        hosts.range,
+        `a project file cannot allow hosts your user config does not (${added.map((host) => `'${host}'`).join(', ')}): that would widen where install code may connect`,
+      );
+    }
+  }
+
+  const typosquatEnabled = layer['typosquat.enabled'];
+  if (typosquatEnabled) {
+    if (typosquatEnabled.value) config.typosquat.enabled = true;
+    else if (config.typosquat.enabled) refuse('typosquat.enabled', typosquatEnabled.range, 'a project file cannot turn typosquat checks off (ignore single names with typosquat.allow instead)');
+  }
+
+  // Ignores are the one relaxation a project may make: they name single packages and show up in review.
+  const allow = layer['typosquat.allow'];
+  if (allow) config.typosquat.allow = union(config.typosquat.allow, allow.value);
+
+  return { config, projectFindings: findings };
+}
+
+/** defaults ← user ← project, with the project's weakening keys refused. */
+export function mergeConfigLayers(user: ConfigLayer, project: ConfigLayer): MergeResult {
+  return applyProjectLayer(applyUserLayer(DEFAULT_CONFIG, user), project);
+}
+
+function union(base: readonly string[], extra: readonly string[]): string[] {
+  return [...new Set([...base, ...extra])];
+}

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { readConfigText } from '../../../shared/src/config/configFile';
+import { mergeConfigLayers } from '../../../shared/src/config/mergeConfig';
+import { DEFAULT_CONFIG } from '../../../shared/src/config/schema';
+
+function merge(user: string, project: string) {
+  return mergeConfigLayers(readConfigText(user).layer, readConfigText(project).layer);
+}
+
+test('no files: the defaults, and the defaults object is not shared', () => {
+  const { config, projectFindings } = merge('', '');
+  assert.deepEqual(config, DEFAULT_CONFIG);
+  config.typosquat.allow.push('x');
+  assert.deepEqual(DEFAULT_CONFIG.typosquat.allow, []);
+  assert.deepEqual(projectFindings, []);
+});
+
+test('the user file may weaken anything: it is the user speaking', () => {
+  const { config } = merge('[sandbox]\nenabled = false\nmemory_limit = "8g"\n[typosquat]\nenabled = false\n', '');
+  assert.equal(config.sandbox.enabled, false);
+  assert.equal(config.sandbox.memoryLimit, '8g');
+  assert.equal(config.typosquat.enabled, false);
+});
+
+test('a project cannot disable the sandbox or typosquat checks', () => {
+  const { config, projectFindings } = merge('', '[sandbox]\nenabled = false\n[typosquat]\nenabled = false\n');
+  assert.equal(config.sandbox.enabled, true);
+  assert.equal(config.typosquat.enabled, true);
+  assert.deepEqual(
+    projectFindings.map((f) => [f.rule, f.severity, f.key, f.range.start.line]),
+    [
+      ['config-refused', 'warning', 'sandbox.enabled', 1],
+      ['config-refused', 'warning', 'typosquat.enabled', 3],
+    ],
+  );
+  assert.match(projectFindings[0]?.message ?? '', /cannot turn the install sandbox off/);
+});
+
+test('a project may re-enable what the user disabled (tightening)', () => {
+  const { config, projectFindings } = merge('[sandbox]\nenabled = false\n', '[sandbox]\nenabled = true\n');
+  assert.equal(config.sandbox.enabled, true);
+  assert.deepEqual(projectFindings, []);
+});
+
+test('a project may lower limits but not raise them above the user value', () => {
+  const user = '[sandbox]\nmemory_limit = "1g"\ncpu_limit = "2"\ntimeout = 300\n';
+  const lower = merge(user, '[sandbox]\nmemory_limit = "512m"\ncpu_limit = 1\ntimeout = 60\n');
+  assert.deepEqual(lower.config.sandbox, { enabled: true, memoryLimit: '512m', cpuLimit: '1', timeoutSeconds: 60 });
+  assert.deepEqual(lower.projectFindings, []);
+
+  const higher = merge(user, '[sandbox]\nmemory_limit = "1.5GiB"\ncpu_limit = "4"\ntimeout = 301\n');
+  assert.deepEqual(higher.config.sandbox, { enabled: true, memoryLimit: '1g', cpuLimit: '2', timeoutSeconds: 300 });
+  assert.deepEqual(
+    higher.projectFindings.map((f) => f.key),
+    ['sandbox.memory_limit', 'sandbox.cpu_limit', 'sandbox.timeout'],
+  );
+  assert.match(higher.projectFindings[0]?.message ?? '', /above 1g/);
+});
+
+test('equal limits are not a raise', () => {
+  const { projectFindings } = merge('[sandbox]\nmemory_limit = "1g"\n', '[sandbox]\nmemory_limit = "1024m"\n');
+  assert.deepEqual(projectFindings, []);
+});
+
+test('a project cannot add allowed hosts, only narrow to ones the user allows', () => {
+  const { config, projectFindings } = merge(
+    '[network]\nallowed_hosts = ["a.example.test", "b.example.test"]\n',
+    '[network]\nallowed_hosts = ["b.example.test", "evil.example.test"]\n',
+  );
+  assert.deepEqual(config.network.allowedHosts, ['b.example.test']);
+  assert.equal(projectFindings.length, 1);
+  assert.equal(projectFindings[0]?.key, 'network.allowed_hosts');
+  assert.match(projectFindings[0]?.message ?? '', /'evil\.example\.test'/);
+  assert.doesNotMatch(projectFindings[0]?.message ?? '', /'b\.example\.test'/);
+});
+
+test('project ignores and vault additions are merged with the user ones', () => {
+  const { config, projectFindings } = merge(
+    '[typosquat]\nallow = ["colour"]\n[vault]\nextra_env_vars = ["A"]\n',
+    '[typosquat]\nallow = ["npm:loadash", "colour"]\n[vault]\nextra_env_vars = ["B"]\nextra_paths = ["~/.x"]\n',
+  );
+  assert.deepEqual(config.typosquat.allow, ['colour', 'npm:loadash']);
+  assert.deepEqual(config.vault.extraEnvVars, ['A', 'B']);
+  assert.deepEqual(config.vault.extraPaths, ['~/.x']);
+  assert.deepEqual(projectFindings, []);
+});
