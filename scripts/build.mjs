@@ -20,6 +20,8 @@ const common = {
   minify: production,
   logLevel: 'warning',
   absWorkingDir: root,
+  // jsonc-parser's UMD build requires its parts dynamically, which a bundle cannot follow; prefer ESM builds.
+  mainFields: ['module', 'main'],
 };
 
 await Promise.all([

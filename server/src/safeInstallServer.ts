@@ -101,9 +101,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     // Config problems go to the config file they are about (a broken safe-install.toml shows in it).
     const perTarget = new Map<string, Diagnostic[]>();
     for (const finding of loaded.findings) {
-      const target = finding.file !== undefined && path.isAbsolute(finding.file) ? filePathToUri(finding.file) : `${rootUri}/${PROJECT_CONFIG_FILE}`;
+      const target = path.isAbsolute(finding.file) ? filePathToUri(finding.file) : `${rootUri}/${PROJECT_CONFIG_FILE}`;
       const list = perTarget.get(target) ?? [];
-      list.push(toDiagnostic({ ...finding, rule: finding.rule || 'config-error' }));
+      list.push(toDiagnostic(finding));
       perTarget.set(target, list);
     }
     store.set(`config:${rootUri}`, perTarget);
@@ -147,7 +147,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const text = doc.getText();
     let manifest;
     try {
-      manifest = engine.parse(kind, text);
+      manifest = engine.parse(kind, text, uriPath(uri));
     } catch (error) {
       log(`safe-install: could not parse ${uri}`, error);
       manifest = { kind, ecosystem: 'PyPI' as const, dependencies: [], errors: [{ message: `safe-install could not read this file: ${error instanceof Error ? error.message : String(error)}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
@@ -311,6 +311,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       configChanged();
     } catch (error) {
       log(`safe-install: ignoring '${args.name}' failed`, error);
+      void connection.window.showErrorMessage(`safe-install: could not add '${args.name}' to ${PROJECT_CONFIG_FILE}: ${error instanceof Error ? error.message : String(error)}`);
     }
     return null;
   });

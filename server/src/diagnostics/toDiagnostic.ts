@@ -20,13 +20,16 @@ export interface FindingDiagnosticData {
   [key: string]: unknown;
 }
 
+/** The part of a finding a diagnostic shows; config-file problems have no ecosystem or package. */
+export type DiagnosableFinding = Pick<Finding, 'rule' | 'severity' | 'message' | 'range'> & Partial<Finding>;
+
 /** Converts an engine finding to an LSP diagnostic: code = rule id, data = what actions need. */
-export function toDiagnostic(finding: Finding): Diagnostic {
+export function toDiagnostic(finding: DiagnosableFinding): Diagnostic {
   const data: FindingDiagnosticData = {
     ...finding.data,
     rule: finding.rule,
-    ecosystem: finding.ecosystem,
-    package: finding.package,
+    ecosystem: finding.ecosystem ?? '',
+    package: finding.package ?? '',
     ...(finding.suggestion !== undefined ? { suggestion: finding.suggestion } : {}),
   };
   return {

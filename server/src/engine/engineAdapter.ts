@@ -1,28 +1,45 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
+import { addTyposquatAllow } from '../../../shared/src/config/addTyposquatAllow';
+import { defaultUserConfigPath, loadEffectiveConfig } from '../../../shared/src/config/loadEffectiveConfig';
 import type { TextFileReader } from '../../../shared/src/io';
+import { parseGoMod } from '../../../shared/src/manifests/goMod';
 import { parseManifest } from '../../../shared/src/manifests/index';
+import { parsePackageJson } from '../../../shared/src/manifests/packageJson';
+import { isConstraintsFileName, parseRequirements } from '../../../shared/src/manifests/requirements';
 import type { ManifestKind, ParsedManifest } from '../../../shared/src/model';
-import { interimAddTyposquatAllow, interimDetector, interimLoadConfig, interimParse } from './interimFallbacks';
-import type { IncludedManifest, ServerEngine } from './serverEngine';
+import { loadTyposquatDetector } from '../../../shared/src/typosquat/loadDetector';
+import type { ConfigLocations, IncludedManifest, LoadedConfig, ServerEngine } from './serverEngine';
 
-/** Parses with the shared parsers, falling back to the interim reader while a parser is missing. */
-function parse(kind: ManifestKind, text: string): ParsedManifest {
+// INTERIM: used only while parseManifest is not wired to a parser yet (it throws "not implemented").
+const DIRECT_PARSERS: Partial<Record<ManifestKind, (text: string) => ParsedManifest>> = {
+  requirements: parseRequirements,
+  'package-json': parsePackageJson,
+  'go-mod': parseGoMod,
+};
+
+function parse(kind: ManifestKind, text: string, fileName?: string): ParsedManifest {
+  // A constraints file pins versions without installing anything; the parser needs to know.
+  if (kind === 'requirements' && fileName !== undefined && isConstraintsFileName(fileName)) {
+    return parseRequirements(text, { constraints: true });
+  }
   try {
     return parseManifest(kind, text);
   } catch (error) {
-    if (error instanceof Error && /not implemented/.test(error.message)) return interimParse(kind, text);
+    const direct = DIRECT_PARSERS[kind];
+    if (error instanceof Error && /not implemented/.test(error.message)) {
+      return direct ? direct(text) : { kind, ecosystem: 'PyPI', dependencies: [], errors: [] };
+    }
     throw error;
   }
 }
 
-/** The user config file, following XDG on Unix and APPDATA on Windows. */
-function userConfigPath(): string {
-  const base =
-    process.env.XDG_CONFIG_HOME ||
-    (process.platform === 'win32' && process.env.APPDATA ? process.env.APPDATA : path.join(os.homedir(), '.config'));
-  return path.join(base, 'safe-install', 'config.toml');
+async function loadConfig(locations: ConfigLocations): Promise<LoadedConfig> {
+  const effective = await loadEffectiveConfig(locations);
+  return {
+    config: effective.config,
+    findings: effective.files.flatMap((file) => file.findings.map((finding) => ({ ...finding, file: file.path }))),
+  };
 }
 
 async function resolveIncludes(filePath: string, text: string, reader: TextFileReader): Promise<IncludedManifest[]> {
@@ -32,15 +49,15 @@ async function resolveIncludes(filePath: string, text: string, reader: TextFileR
   return [];
 }
 
-/** The real file system, for the CLI-style callers and tests. */
+/** The real file system. */
 export const fileSystemReader: TextFileReader = { readText: (filePath) => readFile(filePath, 'utf8') };
 
-/** The engine as the server uses it. */
+/** The shared engine as the server uses it. */
 export const sharedEngine: ServerEngine = {
   parse,
-  loadDetector: () => Promise.resolve(interimDetector),
-  loadConfig: interimLoadConfig,
-  addTyposquatAllow: interimAddTyposquatAllow,
+  loadDetector: () => loadTyposquatDetector(),
+  loadConfig,
+  addTyposquatAllow,
   resolveIncludes,
-  userConfigPath,
+  userConfigPath: () => defaultUserConfigPath(process.env, os.homedir()),
 };

@@ -1,13 +1,22 @@
 import type { SafeInstallConfig } from '../../../shared/src/config/schema';
 import type { TextFileReader } from '../../../shared/src/io';
-import type { Finding, ManifestKind, ParsedManifest } from '../../../shared/src/model';
+import type { Finding, ManifestKind, ParsedManifest, Range, Severity } from '../../../shared/src/model';
 import type { TyposquatDetector } from '../../../shared/src/typosquat/detector';
+
+/** A problem in a config file. */
+export interface ConfigFileFinding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  /** The config file (an absolute path). */
+  file: string;
+}
 
 /** The effective config of one project and the problems found reading its config files. */
 export interface LoadedConfig {
   config: SafeInstallConfig;
-  /** Findings about the config files; each names its file in `file` (an absolute path). */
-  findings: Finding[];
+  findings: ConfigFileFinding[];
 }
 
 /** Where the config files of one project are. */
@@ -30,7 +39,8 @@ export interface IncludedManifest {
  * against this interface, and `engineAdapter.ts` maps it onto the shared modules.
  */
 export interface ServerEngine {
-  parse(kind: ManifestKind, text: string): ParsedManifest;
+  /** `fileName` tells a constraints file from a requirements file. */
+  parse(kind: ManifestKind, text: string, fileName?: string): ParsedManifest;
   loadDetector(): Promise<TyposquatDetector>;
   loadConfig(locations: ConfigLocations): Promise<LoadedConfig>;
   /** Returns `text` (a safe-install.toml, possibly '') with `entry` added to `[typosquat] allow`. */

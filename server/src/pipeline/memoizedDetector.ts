@@ -18,12 +18,13 @@ export class MemoizedDetector implements TyposquatDetector {
     return this.memo.size;
   }
 
-  check(ecosystem: Ecosystem, normalizedName: string): TyposquatMatch | undefined {
-    // A NUL cannot occur in a package name, so the key is unambiguous.
-    const key = `${ecosystem}\u0000${normalizedName}`;
+  check(ecosystem: Ecosystem, normalizedName: string, rawName?: string): TyposquatMatch | undefined {
+    // A NUL cannot occur in a package name, so the key is unambiguous. The raw spelling is part of
+    // the key because look-alike rules see what normalising erased (a capital I posing as l).
+    const key = rawName === undefined || rawName === normalizedName ? `${ecosystem}\u0000${normalizedName}` : `${ecosystem}\u0000${normalizedName}\u0000${rawName}`;
     const known = this.memo.get(key);
     if (known !== undefined) return known ?? undefined;
-    const match = this.inner.check(ecosystem, normalizedName);
+    const match = this.inner.check(ecosystem, normalizedName, rawName);
     // Bounded: a pathological session (generated files) must not grow the memo without limit.
     if (this.memo.size >= this.maxEntries) this.memo.clear();
     this.memo.set(key, match ?? null);
