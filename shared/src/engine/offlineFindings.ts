@@ -1,6 +1,9 @@
 import { isAllowed, type SafeInstallConfig } from '../config/schema';
-import type { Finding, ParsedManifest } from '../model';
-import type { TyposquatDetector } from '../typosquat/detector';
+import type { Finding, ParsedManifest, Severity } from '../model';
+import type { TyposquatConfidence, TyposquatDetector } from '../typosquat/detector';
+
+/** How sure a typosquat match is decides how loudly it is reported; older detectors give no confidence (treated as high). */
+const SEVERITY_BY_CONFIDENCE: Record<TyposquatConfidence, Severity> = { high: 'error', medium: 'warning', low: 'information' };
 
 /** What the offline checks need: the popular-name index and the effective config. */
 export interface OfflineCheckContext {
@@ -25,17 +28,27 @@ export function offlineFindings(manifest: ParsedManifest, ctx: OfflineCheckConte
   for (const dep of manifest.dependencies) {
     if (dep.source !== 'registry') continue;
     if (isAllowed(ctx.config.typosquat.allow, dep.ecosystem, dep.normalizedName)) continue;
-    const match = ctx.typosquat.check(dep.ecosystem, dep.normalizedName);
+    const match = ctx.typosquat.check(dep.ecosystem, dep.normalizedName, dep.name);
     if (!match) continue;
     findings.push({
       rule: 'typosquat',
-      severity: 'error',
-      message: `'${dep.name}' looks like a typosquat of '${match.intended}': ${match.reason}`,
+      severity: SEVERITY_BY_CONFIDENCE[match.confidence ?? 'high'],
+      // A wrong pick (a deprecated stub such as PyPI `sklearn`) is advice, not an accusation of squatting.
+      message:
+        match.operator === 'wrong-pick'
+          ? match.reason
+          : `'${dep.name}' looks like a typosquat of '${match.intended}': ${match.reason}`,
       ecosystem: dep.ecosystem,
       package: dep.name,
       range: dep.nameRange,
       suggestion: match.intended,
-      data: { intended: match.intended, operator: match.operator, name: dep.name, ecosystem: dep.ecosystem },
+      data: {
+        intended: match.intended,
+        operator: match.operator,
+        confidence: match.confidence ?? 'high',
+        name: dep.name,
+        ecosystem: dep.ecosystem,
+      },
     });
   }
   return findings;

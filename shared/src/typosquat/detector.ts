@@ -11,7 +11,16 @@ export type TyposquatOperator =
   | 'version-suffix'
   | 'scope'
   | 'go-path'
-  | 'word-order';
+  | 'word-order'
+  | 'known-misspelling'
+  | 'wrong-pick';
+
+/**
+ * How sure the match is: `high` for look-alikes of a much more popular package that a person would not
+ * notice (homoglyphs, separators, one swapped or missing letter in a longer name); `medium` for
+ * plausible but noisier rules (two edits, affixes, version suffixes); `low` for advice (wrong picks).
+ */
+export type TyposquatConfidence = 'high' | 'medium' | 'low';
 
 export interface TyposquatMatch {
   /** The popular package the name imitates (as the registry spells it). */
@@ -19,9 +28,12 @@ export interface TyposquatMatch {
   operator: TyposquatOperator;
   /** One sentence for the user: why this looks like `intended`. */
   reason: string;
+  /** Absent from older detectors; treat as `high`. */
+  confidence?: TyposquatConfidence;
 }
 
 /** Looks a (normalised) name up against the popular names of its ecosystem. */
 export interface TyposquatDetector {
-  check(ecosystem: Ecosystem, normalizedName: string): TyposquatMatch | undefined;
+  /** `rawName` (as written) lets look-alike rules see what normalising erased, e.g. a capital `I` posing as `l`. */
+  check(ecosystem: Ecosystem, normalizedName: string, rawName?: string): TyposquatMatch | undefined;
 }

@@ -1,0 +1,101 @@
+import { osaDistance } from './osa';
+import { separatorKey, visualSkeleton } from './lookalike';
+import type { TyposquatMatch } from './detector';
+
+/**
+ * Go module paths compared element by element: a look-alike keeps every element of a popular path but
+ * one, and that one imitates the original (`github.com/boltdb-go/bolt` for `github.com/boltdb/bolt`).
+ * Case-only differences are never reported: code hosts resolve owners and repositories case-insensitively,
+ * so `github.com/Sirupsen/logrus` is the same repository as `github.com/sirupsen/logrus`, not an impostor.
+ */
+export class GoPathIndex {
+  /** Lower-cased, major-version-stripped popular paths → rank. */
+  private readonly canonical = new Map<string, number>();
+  /** `${elementCount}|${host}` → paths with their elements, most popular first. */
+  private readonly buckets = new Map<string, Array<{ id: number; elements: string[] }>>();
+  private readonly hosts = new Set<string>();
+
+  constructor(private readonly names: readonly string[]) {
+    names.forEach((name, id) => {
+      const key = canonicalGoPath(name);
+      if (!this.canonical.has(key)) this.canonical.set(key, id);
+      const elements = key.split('/');
+      const host = elements[0]!;
+      this.hosts.add(host);
+      const bucketKey = `${elements.length}|${host}`;
+      let bucket = this.buckets.get(bucketKey);
+      if (!bucket) this.buckets.set(bucketKey, (bucket = []));
+      bucket.push({ id, elements });
+    });
+  }
+
+  /** True when the path, another major version of it, or a module it lives in is popular. */
+  isPopular(path: string): boolean {
+    const elements = canonicalGoPath(path).split('/');
+    for (let k = elements.length; k >= 2; k--) {
+      if (this.canonical.has(elements.slice(0, k).join('/'))) return true;
+    }
+    return false;
+  }
+
+  /** The popular path this one imitates, or undefined. */
+  check(path: string): TyposquatMatch | undefined {
+    if (this.isPopular(path)) return undefined;
+    const elements = canonicalGoPath(path).split('/');
+    const host = elements[0]!;
+    // A look-alike host with the rest of a popular path unchanged (`githib.com/stretchr/testify`).
+    if (!this.hosts.has(host)) {
+      for (const known of this.hosts) {
+        if (elementLookalike(host, known) === undefined) continue;
+        const id = this.canonical.get([known, ...elements.slice(1)].join('/'));
+        if (id !== undefined) {
+          return this.match(id, `its host '${host}' imitates '${known}' and the rest of the path is the same`);
+        }
+      }
+      return undefined;
+    }
+    // Compare the leading elements with popular paths of that many elements (a package path inside a module too).
+    for (let k = Math.min(elements.length, 4); k >= 2; k--) {
+      const bucket = this.buckets.get(`${k}|${host}`);
+      if (!bucket) continue;
+      for (const { id, elements: popular } of bucket) {
+        let differing = -1;
+        let count = 0;
+        for (let e = 1; e < k && count < 2; e++) {
+          if (elements[e] !== popular[e]) {
+            differing = e;
+            count++;
+          }
+        }
+        if (count !== 1) continue;
+        const how = elementLookalike(elements[differing]!, popular[differing]!);
+        if (how) return this.match(id, `'${elements[differing]}' ${how} '${popular[differing]}' and the rest of the path is the same`);
+      }
+    }
+    return undefined;
+  }
+
+  private match(id: number, why: string): TyposquatMatch {
+    const intended = this.names[id]!;
+    return { intended, operator: 'go-path', reason: `${why} as in '${intended}', a widely used Go module.`, confidence: 'high' };
+  }
+}
+
+/** Lower-cased, without a trailing major-version element (`/v2`) or gopkg.in suffix (`.v3`). */
+export function canonicalGoPath(path: string): string {
+  return path.toLowerCase().replace(/\/+$/, '').replace(/\/v\d+$/, '').replace(/\.v\d+$/, '');
+}
+
+/** How one (lower-cased) path element imitates another, as a verb phrase, or undefined. */
+function elementLookalike(element: string, popular: string): string | undefined {
+  if (separatorKey(element) === separatorKey(popular)) return 'only changes the separators of';
+  if (visualSkeleton(element) === visualSkeleton(popular)) return 'uses look-alike characters for';
+  for (const affix of ['go-', 'golang-']) {
+    if (element === affix + popular || popular === affix + element) return `adds or drops '${affix}' on`;
+  }
+  for (const affix of ['-go', '-golang', '.go']) {
+    if (element === popular + affix || popular === element + affix) return `adds or drops '${affix}' on`;
+  }
+  if (element.length >= 4 && popular.length >= 4 && osaDistance(element, popular, 1) === 1) return 'is one letter away from';
+  return undefined;
+}

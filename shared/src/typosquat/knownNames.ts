@@ -1,0 +1,31 @@
+import type { Ecosystem } from '../model';
+
+/**
+ * Names that are in the popular lists but must still be reported: misspellings that collect mistyped
+ * installs (the registry keeps some as security placeholders after taking the squat down, which is why
+ * they still show download counts), and names that are themselves the wrong pick.
+ * Keyed by normalised name; the value is the package meant.
+ */
+export const KNOWN_MISSPELLINGS: Partial<Record<Ecosystem, Record<string, string>>> = {
+  npm: {
+    crossenv: 'cross-env',
+    loadsh: 'lodash',
+    'jquery.js': 'jquery',
+    'opencv.js': 'opencv',
+    'd3.js': 'd3',
+    mongose: 'mongoose',
+    babelcli: 'babel-cli',
+    nodesass: 'node-sass',
+    'nodemailer-js': 'nodemailer',
+  },
+};
+
+/** Popular names that are not what people mean to install (deprecated stubs pointing elsewhere). */
+export const KNOWN_WRONG_PICKS: Partial<Record<Ecosystem, Record<string, { intended: string; reason: string }>>> = {
+  PyPI: {
+    sklearn: {
+      intended: 'scikit-learn',
+      reason: "'sklearn' is a deprecated stub that now refuses to install; the project is 'scikit-learn'.",
+    },
+  },
+};
