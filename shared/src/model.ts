@@ -87,6 +87,8 @@ export interface ParsedManifest {
   includes?: ManifestInclude[];
   /** Registry options written in the manifest (`--index-url`, `source`, …) as they appear. */
   registryOptions?: Array<{ option: string; value: string; range: Range }>;
+  /** Directives that pull in dependencies declared elsewhere (Gemfile `gemspec`, `eval_gemfile`); not followed. */
+  references?: Array<{ directive: string; value: string; range: Range }>;
 }
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
