@@ -23,6 +23,41 @@ export interface SafeInstallConfig {
     /** Names never reported as typosquats: `name` (any ecosystem) or `ecosystem:name` (e.g. `npm:colour`). */
     allow: string[];
   };
+  /** `[registries]`: endpoints used when the package manager's own config names none. */
+  registries?: RegistriesConfig;
+  /** `[intelligence]`: registry-intelligence switches and thresholds (defaults in registry/defaults.ts). */
+  intelligence?: IntelligenceConfig;
+}
+
+/** Registry endpoints from `safe-install.toml` `[registries]`; every field optional. */
+export interface RegistriesConfig {
+  npm?: string;
+  npmDownloads?: string;
+  pypiIndex?: string;
+  pypiExtraIndexes?: string[];
+  pypiJson?: string;
+  crates?: string;
+  goProxy?: string;
+  rubygems?: string;
+  osv?: string;
+}
+
+/** Thresholds and switches from `safe-install.toml` `[intelligence]`; every field optional. */
+export interface IntelligenceConfig {
+  enabled?: boolean;
+  /** Use only cached registry answers. */
+  offline?: boolean;
+  /** Name prefixes of the organisation's private packages (dependency-confusion check). */
+  internalPrefixes?: string[];
+  newPackageDays?: number;
+  newPackageWeakDays?: number;
+  minReleaseAgeHours?: number;
+  dormantDays?: number;
+  /** Download counts below which `low-downloads` fires, per ecosystem, over the registry's own window. */
+  lowDownloads?: Partial<Record<Ecosystem, number>>;
+  timeoutSeconds?: number;
+  /** Rule ids never reported (e.g. `low-downloads`). */
+  disabledRules?: string[];
 }
 
 export const DEFAULT_CONFIG: SafeInstallConfig = {
