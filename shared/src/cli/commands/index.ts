@@ -1,0 +1,13 @@
+import type { CliCommand } from '../command';
+import { SCAN_SUMMARY, scanCommand } from './scan';
+
+/** A subcommand as the top-level help lists it. */
+export interface CommandEntry {
+  run: CliCommand;
+  summary: string;
+}
+
+/** Every subcommand by name. Adding one (install, audit, check-env) is one line here. */
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  scan: { run: scanCommand, summary: SCAN_SUMMARY },
+};

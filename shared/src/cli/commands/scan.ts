@@ -1,0 +1,135 @@
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultUserConfigPath } from '../../config/loadEffectiveConfig';
+import { scanWorkspace } from '../../engine/scanWorkspace';
+import { nodeWorkspaceFileSystem, type WorkspaceFileSystem } from '../../engine/workspaceFileSystem';
+import { SEVERITY_ORDER, type ManifestKind, type ParsedManifest, type Severity } from '../../model';
+import type { TyposquatDetector } from '../../typosquat/detector';
+import { loadTyposquatDetector } from '../../typosquat/loadDetector';
+import type { CliCommand, CliIo } from '../command';
+import { formatJson } from '../format/json';
+import { formatSarif } from '../format/sarif';
+import { formatText, useColour } from '../format/text';
+import { buildScanReport, type ScanReport } from '../scanReport';
+import { CLI_VERSION } from '../version';
+import { UsageError } from '../usageError';
+
+/** One-line summary shown in the top-level help. */
+export const SCAN_SUMMARY = 'Check every manifest under a folder for typosquats and unreadable dependency lines';
+
+export const SCAN_USAGE = `Usage: safe-install scan [PATH] [options]
+
+Finds every requirements*.txt, pyproject.toml, package.json, Cargo.toml, go.mod and Gemfile under PATH
+(default: the current folder) and reports what the editor would: typosquats, parse errors, config problems.
+Skips node_modules, .git, virtualenvs, vendor/, Cargo's target/ and other third-party folders; never
+follows symlinked folders.
+
+Options:
+  --format text|json|sarif   Output format (default: text)
+  --fail-on SEVERITY         Exit 1 when a finding is at least this severe:
+                             error (default), warning, information, hint, or none
+  --offline                  Use no network (all current checks are offline)
+  -h, --help                 Show this help
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error.
+`;
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+const FAIL_ON = ['error', 'warning', 'information', 'hint', 'none'] as const;
+type FailOn = (typeof FAIL_ON)[number];
+
+/** What the scan command needs from outside; main.ts passes the real ones, tests their own. */
+export interface ScanCommandDeps {
+  fs: WorkspaceFileSystem;
+  loadDetector(): Promise<TyposquatDetector>;
+  homeDir(): string;
+  /** Overrides the engine's parseManifest (tests). */
+  parse?: (kind: ManifestKind, text: string) => ParsedManifest;
+}
+
+const DEFAULT_DEPS: ScanCommandDeps = {
+  fs: nodeWorkspaceFileSystem,
+  loadDetector: () => loadTyposquatDetector(),
+  homeDir: () => os.homedir(),
+};
+
+interface ScanArguments {
+  target: string;
+  format: Format;
+  failOn: FailOn;
+  offline: boolean;
+}
+
+function parseScanArguments(argv: string[], cwd: string): ScanArguments | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string', short: 'f' },
+        'fail-on': { type: 'string' },
+        offline: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (positionals.length > 1) throw new UsageError(`scan takes one PATH, got ${positionals.length}`);
+  const format = values.format ?? 'text';
+  if (!isOneOf(FORMATS, format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
+  const failOn = values['fail-on'] ?? 'error';
+  if (!isOneOf(FAIL_ON, failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not '${failOn}'`);
+  return { target: path.resolve(cwd, positionals[0] ?? '.'), format, failOn, offline: values.offline ?? false };
+}
+
+function isOneOf<T extends string>(options: readonly T[], value: string): value is T {
+  return (options as readonly string[]).includes(value);
+}
+
+/** The exit code for a report: 1 when any finding is at or above the threshold. */
+export function exitCodeFor(report: ScanReport, failOn: FailOn): number {
+  if (failOn === 'none') return 0;
+  const threshold = SEVERITY_ORDER[failOn as Severity];
+  return report.findings.some((finding) => SEVERITY_ORDER[finding.severity] >= threshold) ? 1 : 0;
+}
+
+/** Builds the `scan` subcommand around its dependencies. */
+export function createScanCommand(deps: ScanCommandDeps = DEFAULT_DEPS): CliCommand {
+  return async (argv: string[], io: CliIo): Promise<number> => {
+    const args = parseScanArguments(argv, io.cwd);
+    if (args === 'help') {
+      io.stdout(SCAN_USAGE);
+      return 0;
+    }
+    try {
+      await deps.fs.stat(args.target);
+    } catch {
+      throw new UsageError(`cannot scan '${args.target}': no such file or folder`);
+    }
+    const detector = await deps.loadDetector();
+    const scan = await scanWorkspace({
+      target: args.target,
+      fs: deps.fs,
+      typosquat: detector,
+      userConfigPath: defaultUserConfigPath(io.env, io.env['HOME'] || deps.homeDir()),
+      ...(deps.parse ? { parse: deps.parse } : {}),
+    });
+    // Notes (limits hit, unreadable files) go to stderr so machine-readable stdout stays one document.
+    for (const note of scan.notes) io.stderr(`safe-install: note: ${note}\n`);
+    const report = buildScanReport(scan);
+    if (args.format === 'json') io.stdout(formatJson(report));
+    else if (args.format === 'sarif') io.stdout(formatSarif(report, CLI_VERSION));
+    else io.stdout(formatText(report, { colour: useColour(io.isTTY, io.env) }));
+    return exitCodeFor(report, args.failOn);
+  };
+}
+
+/** The `scan` subcommand with the real file system and shipped typosquat data. */
+export const scanCommand: CliCommand = createScanCommand();

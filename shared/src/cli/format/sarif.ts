@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import type { Log, ReportingDescriptor, Result } from 'sarif';
+import type { Severity } from '../../model';
+import type { ReportFinding, ScanReport } from '../scanReport';
+
+/** Short descriptions of the rules the scan reports; a rule not listed here still gets a generic entry. */
+const RULE_DESCRIPTIONS: Record<string, { name: string; text: string; help: string }> = {
+  typosquat: {
+    name: 'Typosquat',
+    text: 'Dependency name looks like a misspelling of a popular package.',
+    help: 'Check the name: typosquatted packages imitate popular ones to run code at install time. Fix the name, or add it to [typosquat] allow in safe-install.toml if it is intended.',
+  },
+  'parse-error': {
+    name: 'ManifestParseError',
+    text: 'The manifest could not be read completely.',
+    help: 'Fix the syntax error; dependencies after it may not have been checked.',
+  },
+  'config-error': {
+    name: 'ConfigError',
+    text: 'A safe-install config file does not parse or has a value of the wrong type.',
+    help: 'Fix the file or the value; until then the defaults apply for it.',
+  },
+  'config-unknown-key': {
+    name: 'ConfigUnknownKey',
+    text: 'A safe-install config file has a setting this version does not know.',
+    help: 'Check the spelling of the key; unknown keys are ignored.',
+  },
+  'config-refused': {
+    name: 'ConfigRefused',
+    text: 'A project config file tried to weaken a user-level security setting.',
+    help: 'A repository cannot turn protections off for whoever clones it; set such keys in your user config instead.',
+  },
+};
+
+const LEVEL: Record<Severity, Result.level> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+
+/** The rule's default level, as SARIF names it. */
+function defaultLevel(rule: string): Result.level {
+  return rule === 'config-unknown-key' || rule === 'config-refused' ? 'warning' : 'error';
+}
+
+/** `--format sarif`: a SARIF 2.1.0 log that GitHub code scanning accepts (relative URIs, 1-based regions). */
+export function formatSarif(report: ScanReport, toolVersion: string): string {
+  const ruleIds = [...new Set([...Object.keys(RULE_DESCRIPTIONS), ...report.findings.map((f) => f.rule)])];
+  const rules: ReportingDescriptor[] = ruleIds.map((id) => {
+    const description = RULE_DESCRIPTIONS[id] ?? { name: id, text: id, help: id };
+    return {
+      id,
+      name: description.name,
+      shortDescription: { text: description.text },
+      fullDescription: { text: description.text },
+      help: { text: description.help },
+      defaultConfiguration: { level: defaultLevel(id) },
+    };
+  });
+  const results: Result[] = report.findings.map((finding) => ({
+    ruleId: finding.rule,
+    ruleIndex: ruleIds.indexOf(finding.rule),
+    level: LEVEL[finding.severity],
+    message: { text: finding.suggestion ? `${finding.message} (did you mean '${finding.suggestion}'?)` : finding.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: artifactLocation(finding.file),
+          region: {
+            startLine: finding.line,
+            startColumn: finding.column,
+            endLine: finding.endLine,
+            // SARIF regions must not be empty-and-inverted; an empty range becomes one column wide.
+            endColumn: finding.endLine === finding.line && finding.endColumn <= finding.column ? finding.column + 1 : finding.endColumn,
+          },
+        },
+      },
+    ],
+    partialFingerprints: { 'safeInstallFinding/v1': fingerprint(finding) },
+    ...(finding.package || finding.ecosystem ? { properties: { package: finding.package, ecosystem: finding.ecosystem } } : {}),
+  }));
+  const log: Log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'safe-install', version: toolVersion, semanticVersion: toolVersion, rules } },
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function artifactLocation(file: string): { uri: string; uriBaseId?: string } {
+  // Findings in the user's own config file (outside the scanned folder) carry an absolute path.
+  if (file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(file)) return { uri: new URL(`file://${file.startsWith('/') ? '' : '/'}${file.replace(/\\/g, '/')}`).href };
+  return { uri: file.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+}
+
+/** Stable across line moves: what is wrong and where by file and package, not by line number. */
+function fingerprint(finding: ReportFinding): string {
+  const key = [finding.rule, finding.file, finding.ecosystem ?? '', finding.package, finding.package ? '' : finding.message].join('\u0000');
+  return createHash('sha256').update(key).digest('hex').slice(0, 32);
+}
