@@ -45,6 +45,9 @@ const repoRoot = path.resolve(__dirname, '..', '..');
 /** The bundled server the tests talk to (built by `node scripts/build.mjs`). */
 export const serverScript = path.join(repoRoot, 'dist', 'server.js');
 
+/** How long a test waits for an expected message before failing. */
+const WAIT_MS = 15_000;
+
 /** Settings the fake editor answers `workspace/configuration` with, per scopeUri ('' = any). */
 export type SettingsByScope = Map<string, unknown>;
 
@@ -188,7 +191,23 @@ export class LspSession {
   ): Promise<PublishDiagnosticsParams> {
     const latest = this.latest.get(uri);
     if (includeLatest && latest && test(latest)) return Promise.resolve(latest);
-    return new Promise((resolve) => this.waiters.push({ uri, test, resolve }));
+    return new Promise((resolve, reject) => {
+      // A deadline, not a sleep: a test whose diagnostics never come fails and says what did come.
+      const deadline = setTimeout(() => {
+        const index = this.waiters.indexOf(waiter);
+        if (index >= 0) this.waiters.splice(index, 1);
+        reject(new Error(`no matching diagnostics for ${uri} within ${WAIT_MS} ms; last: ${JSON.stringify(this.latest.get(uri) ?? null)}`));
+      }, WAIT_MS);
+      const waiter = {
+        uri,
+        test,
+        resolve: (p: PublishDiagnosticsParams) => {
+          clearTimeout(deadline);
+          resolve(p);
+        },
+      };
+      this.waiters.push(waiter);
+    });
   }
 
   /** Diagnostics for the document's current version (waits until the server has checked it). */
