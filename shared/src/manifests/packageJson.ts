@@ -63,7 +63,11 @@ class PackageJsonReader {
   read(): void {
     const jsonErrors: JsonParseError[] = [];
     const root = parseTree(this.text, jsonErrors, { disallowComments: true, allowTrailingComma: false });
+    let lastErrorOffset = -1;
     for (const e of jsonErrors) {
+      // jsonc-parser can report two codes for one spot (a trailing comma); one message is enough.
+      if (e.offset === lastErrorOffset) continue;
+      lastErrorOffset = e.offset;
       const code = printParseErrorCode(e.error);
       this.error(JSON_ERROR_MESSAGES[code] ?? code, e.offset, e.offset + Math.max(e.length, 1));
     }
