@@ -371,8 +371,9 @@ function parseOptions(
       continue;
     }
     if (spec === undefined) {
+      // Whether the next token is this option's value is unknowable: one error for the rest of the line.
       errors.push({ message: `unknown option '${token.value.split('=')[0] ?? token.value}'`, start: tokStart, end: tokEnd });
-      continue;
+      break;
     }
     if (!spec.takesValue) {
       if (inline !== undefined) errors.push({ message: `option '${spec.canonical}' takes no value`, start: tokStart, end: tokEnd });
