@@ -286,9 +286,10 @@ class GoModReader {
   }
 }
 
-// The toolchain marks indirect requirements with a `// indirect` comment (optionally `// indirect; …`).
+// The go command's own rule: the comment is exactly `indirect`, or starts with the word `indirect;` and says more.
 function isIndirectComment(comment: string | undefined): boolean {
-  return comment !== undefined && (comment === 'indirect' || comment.startsWith('indirect;'));
+  const words = comment?.split(/\s+/).filter(Boolean) ?? [];
+  return (words.length === 1 && words[0] === 'indirect') || (words.length > 1 && words[0] === 'indirect;');
 }
 
 // What the go command treats as a directory replacement rather than a module path.
