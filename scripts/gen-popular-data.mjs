@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Regenerates the shipped popular-name lists (shared/data/popular/*.txt.gz) from the source lists.
-// Usage: node scripts/gen-popular-data.mjs [SOURCE_DIR]   (default: ../shared/data/popular from the repo root)
+// Usage: node scripts/gen-popular-data.mjs [SOURCE_DIR [OUT_DIR]]
+//   SOURCE_DIR defaults to ../shared/data/popular from the repo root; OUT_DIR to shared/data/popular.
 //
 // Output format (gzip of UTF-8 text), one file per ecosystem:
 //   # comment lines (what generated the file and where the names came from)
@@ -14,7 +15,7 @@ import path from 'node:path';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const sourceDir = path.resolve(root, process.argv[2] ?? path.join('..', 'shared', 'data', 'popular'));
-const outDir = path.join(root, 'shared', 'data', 'popular');
+const outDir = path.resolve(root, process.argv[3] ?? path.join('shared', 'data', 'popular'));
 
 /** How each source file is read: `tsv` = name<TAB>number (downloads or rank), `txt` = one name a line. */
 const SOURCES = [

@@ -12,7 +12,9 @@ const AFFIXES: Record<Ecosystem, { prefixes: string[]; suffixes: string[] }> = {
   },
   npm: {
     prefixes: ['nodejs-', 'node-', 'node.', 'js-'],
-    suffixes: ['-nodejs', '-node', '.js', '-js', 'js', '-cli', '-lib', '-core'],
+    // No `-cli`/`-lib`/`-core` here: on npm they are the normal names of a package's companions
+    // (`postcss-cli`, `aws-cdk-lib`), and they produced most affix false positives in the measurement.
+    suffixes: ['-nodejs', '-node', '.js', '-js', 'js'],
   },
   'crates.io': {
     prefixes: ['rust-', 'cargo-'],
@@ -38,11 +40,22 @@ const MIN_CORE = 3;
 export function stripAffixes(ecosystem: Ecosystem, name: string): Array<{ core: string; affix: string }> {
   const { prefixes, suffixes } = AFFIXES[ecosystem];
   const out: Array<{ core: string; affix: string }> = [];
+  // Longest first; a shorter affix contained in one already removed (`py` in `python3-`) would only cut a word in half.
+  let matched = '';
   for (const p of prefixes) {
-    if (name.startsWith(p) && name.length - p.length >= MIN_CORE) out.push({ core: name.slice(p.length), affix: p });
+    if (matched.startsWith(p)) continue;
+    if (name.startsWith(p) && name.length - p.length >= MIN_CORE) {
+      out.push({ core: name.slice(p.length), affix: p });
+      matched = p;
+    }
   }
+  matched = '';
   for (const s of suffixes) {
-    if (name.endsWith(s) && name.length - s.length >= MIN_CORE) out.push({ core: name.slice(0, -s.length), affix: s });
+    if (matched.endsWith(s)) continue;
+    if (name.endsWith(s) && name.length - s.length >= MIN_CORE) {
+      out.push({ core: name.slice(0, -s.length), affix: s });
+      matched = s;
+    }
   }
   return out;
 }

@@ -11,14 +11,14 @@ export type PopularLists = Partial<Record<Ecosystem, PopularList | readonly stri
 /**
  * Defaults, each backed by a measurement in DESIGN.md: anchors are the top 10,000 for the two big ranked
  * lists (PyPI's own checker uses its top 10,000) and every name of the small lists; two edits only when
- * both names have 10+ characters; one edit needs 4+.
+ * both names have 12+ characters; one edit needs 4+.
  */
 export const DEFAULT_OPTIONS: Record<Ecosystem, NameIndexOptions> = {
-  npm: { anchorCount: 10_000, ranked: true, minLengthOneEdit: 4, minLengthTwoEdits: 10, highConfidenceRank: 10_000 },
-  PyPI: { anchorCount: 10_000, ranked: true, minLengthOneEdit: 4, minLengthTwoEdits: 10, highConfidenceRank: 5_000 },
-  'crates.io': { anchorCount: Infinity, ranked: false, minLengthOneEdit: 4, minLengthTwoEdits: 10, highConfidenceRank: 0 },
-  Go: { anchorCount: Infinity, ranked: true, minLengthOneEdit: 4, minLengthTwoEdits: 10, highConfidenceRank: 1_000 },
-  RubyGems: { anchorCount: Infinity, ranked: false, minLengthOneEdit: 4, minLengthTwoEdits: 10, highConfidenceRank: 1_000 },
+  npm: { anchorCount: 10_000, ranked: true, minLengthOneEdit: 4, minLengthTwoEdits: 12, highConfidenceRank: 10_000 },
+  PyPI: { anchorCount: 10_000, ranked: true, minLengthOneEdit: 4, minLengthTwoEdits: 12, highConfidenceRank: 5_000 },
+  'crates.io': { anchorCount: Infinity, ranked: false, minLengthOneEdit: 4, minLengthTwoEdits: 12, highConfidenceRank: 0 },
+  Go: { anchorCount: Infinity, ranked: true, minLengthOneEdit: 4, minLengthTwoEdits: 12, highConfidenceRank: 1_000 },
+  RubyGems: { anchorCount: Infinity, ranked: false, minLengthOneEdit: 4, minLengthTwoEdits: 12, highConfidenceRank: 1_000 },
 };
 
 /** Per-ecosystem overrides of `DEFAULT_OPTIONS` (tests and the benchmark use them). */

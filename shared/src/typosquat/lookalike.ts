@@ -56,12 +56,13 @@ export function asciiFold(name: string): string {
 }
 
 /**
- * The visual skeleton: Unicode folded, then the ASCII look-alikes folded too — capital `I`, `i`, `1`
- * and `l` become `l`; `0` becomes `o`; `rn` becomes `m`; `vv` becomes `w` — and separators removed.
- * Two names with the same skeleton are hard to tell apart on screen.
+ * The visual skeleton: Unicode folded, then the ASCII look-alikes folded too — capital `I`, `1` and `l`
+ * become `l`; `0` becomes `o`; `rn` becomes `m`; `vv` becomes `w` — and separators removed. Two names
+ * with the same skeleton are hard to tell apart on screen. A lower-case `i` is left alone: its dot
+ * tells it from `l`, and folding it paired legitimate names such as `is-uri`/`is-url` (measured).
  */
 export function visualSkeleton(name: string): string {
   // A capital I is the classic l look-alike: fold it before lower-casing turns it into a harmless `i`.
   const s = asciiFold(name.replace(/I/g, 'l'));
-  return s.replace(SEPARATORS, '').replace(/[i1|]/g, 'l').replace(/0/g, 'o').replace(/rn/g, 'm').replace(/vv/g, 'w');
+  return s.replace(SEPARATORS, '').replace(/[1|]/g, 'l').replace(/0/g, 'o').replace(/rn/g, 'm').replace(/vv/g, 'w');
 }

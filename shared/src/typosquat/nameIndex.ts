@@ -118,7 +118,8 @@ export class NameIndex {
       if (hasNonAscii(shown)) return this.match(sepHit, 'confusable', 'high', 'uses non-ASCII characters that look like', shown);
       return this.match(sepHit, 'separator', 'high', 'differs only in separators or case from', shown);
     }
-    const skelHit = this.bySkeleton.get(visualSkeleton(shown));
+    // Short names fold into each other too easily (`yam`/`yarn`, `0x`/`ox`): look-alikes need 4+ characters.
+    const skelHit = name.length >= this.options.minLengthOneEdit ? this.bySkeleton.get(visualSkeleton(shown)) : undefined;
     if (skelHit !== undefined) {
       if (hasNonAscii(shown)) return this.match(skelHit, 'confusable', 'high', 'uses look-alike characters for', shown);
       return this.match(skelHit, 'homoglyph', 'high', 'swaps in look-alike characters (l/I/1, o/0, rn/m, vv/w) for', shown);
@@ -135,7 +136,8 @@ export class NameIndex {
 
     // npm: an unscoped name spelling out a popular scoped one (`types-node` for `@types/node`).
     const pieces = this.byScopePieces.get(separatorKey(name));
-    if (pieces !== undefined) return this.match(pieces, 'scope', 'high', 'spells out without the scope', shown);
+    // Medium: npm's pre-scope names (`babel-generator` for `@babel/generator`) are legitimate and look the same.
+    if (pieces !== undefined) return this.match(pieces, 'scope', 'medium', 'spells out without the scope', shown);
 
     const words = wordSetKey(name);
     const reordered = words ? this.byWordSet.get(words) : undefined;
@@ -146,13 +148,13 @@ export class NameIndex {
 
     const unversioned = stripVersionSuffix(name);
     if (unversioned !== undefined) {
-      const id = this.anchorId(unversioned);
+      const id = unversioned.length >= this.options.minLengthOneEdit ? this.anchorId(unversioned) : -1;
       if (id >= 0) return this.match(id, 'version-suffix', 'medium', 'adds a version number to', shown);
     }
 
 
     const two = this.twoEdits.best2(name);
-    if (two >= 0) return this.match(two, 'edit-distance', 'medium', 'is two letters away from', shown);
+    if (two >= 0) return this.match(two, 'edit-distance', 'medium', 'is two edits away from', shown);
     return undefined;
   }
 
