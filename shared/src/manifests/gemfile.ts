@@ -155,8 +155,9 @@ class GemfileReader {
         return true;
       }
       case 'git_source': {
-        const name = args[0]?.[0];
-        if (name && (name.type === 'symbol' || name.type === 'string')) this.gitSources.add(name.value);
+        // `git_source(:name) { |repo| … }`: the block keeps the parentheses from being stripped.
+        const name = args.flat().find((t) => t.type === 'symbol' || t.type === 'string');
+        if (name) this.gitSources.add(name.value);
         return false;
       }
       case 'gemspec': {

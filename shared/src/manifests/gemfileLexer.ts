@@ -146,8 +146,15 @@ class GemfileLexer {
     let depth = 0;
     let dynamic = false;
     let escaped = false;
+    // Ruby lets quoted strings span lines, but in a Gemfile that is almost always a missing quote:
+    // ending the string at its line keeps one typo from swallowing every gem below it.
+    const lineBound = open === close && (open === '"' || open === "'" || open === '`');
     while (i < text.length) {
       const c = text[i] as string;
+      if (lineBound && (c === '\n' || c === '\r')) {
+        i = text.length;
+        break;
+      }
       if (c === '\\') {
         escaped = true;
         i += 2;

@@ -71,6 +71,12 @@ export function splitGemStatements(tokens: readonly GemToken[]): GemStatement[] 
         finish();
         continue;
       }
+      if (t.value === 'else' && current.length === 0) {
+        // `else gem "x"` on one line: the branch keyword is a statement of its own.
+        current.push(t);
+        finish();
+        continue;
+      }
       if (t.value === 'end') {
         finish();
         current.push(t);
