@@ -38,5 +38,6 @@ export function repositoryUrl(value: unknown): string | undefined {
     .replace(/^ssh:\/\/git@/, 'https://')
     .replace(/^git@([^:]+):/, 'https://$1/')
     .replace(/^github:/, 'https://github.com/')
+    .replace(/^([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)$/, 'https://github.com/$1')
     .replace(/\.git$/, '');
 }

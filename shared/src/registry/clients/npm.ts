@@ -54,7 +54,8 @@ export function packumentToInfo(name: string, registry: string, doc: Record<stri
     pageUrl: PAGE_URLS.npm(name),
   };
   if (distTags.latest) info.latest = distTags.latest;
-  const created = date(times.created);
+  // Mirrors sometimes drop `time.created`; the oldest version date is the same fact.
+  const created = date(times.created) ?? versions.map((v) => v.publishedAt).filter((d): d is Date => d !== undefined).sort((a, b) => a.getTime() - b.getTime())[0];
   if (created) info.createdAt = created;
   const repo = repositoryUrl(latestMeta?.repository ?? doc.repository);
   if (repo) info.repository = repo;

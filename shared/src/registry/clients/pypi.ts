@@ -108,6 +108,11 @@ export class PypiClient implements RegistryClient {
     return this.indexes();
   }
 
+  /** A client that also consults `indexes` (named in the manifest), ahead of the configured ones. */
+  withIndexes(indexes: string[]): PypiClient {
+    return new PypiClient(this.http, this.endpoints, [...indexes, ...this.manifestIndexes]);
+  }
+
   async lookup(name: string, options: LookupOptions): Promise<LookupResult> {
     const normalized = normalizeName('PyPI', name);
     const failures: string[] = [];

@@ -66,6 +66,11 @@ export class RubyGemsClient implements RegistryClient {
     return this.sources();
   }
 
+  /** A client that also consults `sources` (named in the Gemfile), ahead of the configured ones. */
+  withSources(sources: string[]): RubyGemsClient {
+    return new RubyGemsClient(this.http, this.endpoints, [...sources, ...this.manifestSources]);
+  }
+
   async lookup(name: string, options: LookupOptions): Promise<LookupResult> {
     const failures: string[] = [];
     for (const source of this.sources()) {
