@@ -1,0 +1,23 @@
+import { nearFinder, regexFinder, type LineRule } from './ruleTypes';
+
+// Staying on the machine after the install, and spreading to the victim's own packages.
+
+/** Locations that only exist to start programs later; naming them in package code is already suspicious. */
+const AUTOSTART =
+  /\.config\/systemd\/user\b|\bsystemctl[ \t]+--user[ \t]+(?:enable|start|daemon-reload)\b|\bLibrary\/LaunchAgents\b|\.config\/autostart\b|\bcrontab[ \t]+-[ \t]*(?=[\n'"`);|]|$)|\(\s*crontab[ \t]+-l\b|\/etc\/cron\.(?:d|hourly|daily)\b|\/etc\/rc\.local\b|CurrentVersion\\{1,2}Run\b|\bschtasks(?:\.exe)?[ \t]+\/create\b/gim;
+/** Shell start-up files and CI workflows: fine to mention, suspicious to write. */
+const STARTUP_FILE = /\.(?:bashrc|bash_profile|zshrc|zprofile|profile)\b|\.github[/\\]workflows\b/g;
+const WRITE = />>|\bappendFile(?:Sync)?\b|\bwriteFile(?:Sync)?\b|\bwrite_text\b|\bopen\s*\([^)\n]{0,120}['"]a\+?['"]|\btee[ \t]+-a\b|\bFile\.(?:write|open)\b|\bos\.WriteFile\b|\bOpenFile\b|\bfs::write\b|\bOpenOptions\b/g;
+
+/** Publishing, token minting and repository creation from package code (Shai-Hulud, s1ngularity). */
+const PROPAGATE =
+  /\bnpm[ \t]+(?:publish|adduser|token[ \t]+create)\b|registry\.npmjs\.org\/-\/(?:whoami|npm\/v1\/tokens|user\/)|api\.github\.com\/user\/repos\b|\bgh[ \t]+repo[ \t]+create\b|\btwine[ \t]+upload\b|\bgem[ \t]+push\b|\bcargo[ \t]+publish\b/g;
+const REGISTRY_TOKEN = /\b_authToken\b|\bNPM_TOKEN\b|\bNODE_AUTH_TOKEN\b|\bTWINE_PASSWORD\b|\bPYPI_API_TOKEN\b|\bGEM_HOST_API_KEY\b|\bCARGO_REGISTRY_TOKEN\b/g;
+
+/** Persistence and self-propagation. */
+export const PERSISTENCE_RULES: readonly LineRule[] = [
+  { id: 'persistence', family: 'persistence', role: 'indicator', severity: 'high', languages: 'any', reason: 'writes an autostart location (systemd user unit, cron, LaunchAgent, Run key)', find: regexFinder(AUTOSTART) },
+  { id: 'persistence', family: 'persistence', role: 'indicator', severity: 'high', languages: 'any', reason: 'writes a shell start-up file or a CI workflow', find: nearFinder(WRITE, STARTUP_FILE, 160) },
+  { id: 'self-propagation', family: 'self-propagation', role: 'indicator', severity: 'high', languages: 'any', reason: 'publishes packages or creates repositories (worm behaviour)', find: regexFinder(PROPAGATE) },
+  { id: 'registry-token', family: 'self-propagation', role: 'indicator', severity: 'medium', languages: 'any', reason: 'reads a package-registry publish token', find: regexFinder(REGISTRY_TOKEN), installTimeOnly: true, escalateWith: ['network', 'spawn'] },
+];
