@@ -159,6 +159,8 @@ class PyprojectReader {
         for (const [k, v] of Object.entries(oneExtras)) if (k !== 'python' && k !== 'markers' && !(k in extras)) extras[k] = v;
       });
       dep.spec = specs.join(' || ');
+      // The joined spec is not written anywhere as such; only a single constraint keeps its range.
+      if (specs.length !== 1) delete dep.specRange;
       extras.constraints = constraints;
     } else {
       this.error(`dependency '${name}' must be a version string, a table or an array of tables`, this.doc.valueRange(path) ?? nameRange);
