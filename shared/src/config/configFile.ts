@@ -1,8 +1,11 @@
 import { parse, TomlError } from 'smol-toml';
+import { intelligenceFromToml } from '../intelligence/settings';
 import type { Range } from '../model';
+import { registriesFromToml } from '../registry/endpoints';
 import { LineIndex } from '../text/lineIndex';
 import { CONFIG_RULES, type ConfigFinding } from './configFinding';
 import { isCpuLimit, isMemoryLimit } from './limits';
+import type { IntelligenceConfig, RegistriesConfig } from './schema';
 import { findKey, findTable, tomlLayout, type TomlLayout } from './tomlLayout';
 
 /** Every setting a config file may hold, by its dotted TOML key, with the type it has once read. */
@@ -20,8 +23,21 @@ export interface ConfigValues {
 
 export type ConfigKey = keyof ConfigValues;
 
-/** What one file sets: each present key with its value and where it is written. */
-export type ConfigLayer = { [K in ConfigKey]?: { value: ConfigValues[K]; range: Range } };
+/** A whole table read by its owning module's reader, with the position of each key it holds (snake_case). */
+export interface ConfigTableSetting<T> {
+  value: T;
+  range: Range;
+  keyRanges: Record<string, Range>;
+}
+
+/**
+ * What one file sets: each present key with its value and where it is written. `[registries]` and
+ * `[intelligence]` are read whole by the registry modules' own readers (they own those keys).
+ */
+export type ConfigLayer = { [K in ConfigKey]?: { value: ConfigValues[K]; range: Range } } & {
+  registries?: ConfigTableSetting<RegistriesConfig>;
+  intelligence?: ConfigTableSetting<IntelligenceConfig>;
+};
 
 /** The result of reading one config file's text. */
 export interface ConfigFileContents {
@@ -55,7 +71,10 @@ const KEY_READERS: { [K in ConfigKey]: { read: Reader<ConfigValues[K]>; expected
   'typosquat.allow': { read: readStringArray, expected: 'an array of strings' },
 };
 
-const KNOWN_TABLES = new Set(Object.keys(KEY_READERS).map((key) => key.split('.')[0] ?? ''));
+/** Tables whose keys another module reads (and checks); only their being tables is checked here. */
+const DELEGATED_TABLES = { registries: registriesFromToml, intelligence: intelligenceFromToml } as const;
+
+const KNOWN_TABLES = new Set([...Object.keys(KEY_READERS).map((key) => key.split('.')[0] ?? ''), ...Object.keys(DELEGATED_TABLES)]);
 
 /**
  * Reads a config file's text (pure). Never throws: a syntax error becomes one `config-error` finding and
@@ -87,6 +106,14 @@ export function readConfigText(text: string): ConfigFileContents {
         range: rangeOf([tableName]),
         key: tableName,
       });
+      continue;
+    }
+    if (tableName === 'registries' || tableName === 'intelligence') {
+      const keyRanges: Record<string, Range> = {};
+      for (const name of Object.keys(table)) keyRanges[name] = rangeOf([tableName, name]);
+      const setting = { range: rangeOf([tableName]), keyRanges };
+      if (tableName === 'registries') layer.registries = { value: registriesFromToml(table), ...setting };
+      else layer.intelligence = { value: intelligenceFromToml(table), ...setting };
       continue;
     }
     for (const [name, raw] of Object.entries(table)) {
@@ -126,7 +153,7 @@ function isPlainTable(value: unknown): value is Record<string, unknown> {
 }
 
 function unknownKey(key: string, range: Range): ConfigFinding {
-  const known = Object.keys(KEY_READERS).join(', ');
+  const known = [...Object.keys(KEY_READERS), ...Object.keys(DELEGATED_TABLES).map((table) => `[${table}]`)].join(', ');
   return {
     rule: CONFIG_RULES.unknownKey,
     severity: 'warning',

@@ -1,8 +1,9 @@
-import type { Range } from '../model';
+import { ECOSYSTEMS, type Range } from '../model';
+import { DEFAULT_THRESHOLDS } from '../registry/defaults';
 import type { ConfigLayer } from './configFile';
 import { CONFIG_RULES, type ConfigFinding } from './configFinding';
 import { cpuCount, memoryBytes } from './limits';
-import { DEFAULT_CONFIG, type SafeInstallConfig } from './schema';
+import { DEFAULT_CONFIG, type IntelligenceConfig, type SafeInstallConfig } from './schema';
 
 /** The effective config and what the project file was refused. */
 export interface MergeResult {
@@ -18,6 +19,8 @@ export function cloneConfig(config: SafeInstallConfig): SafeInstallConfig {
     vault: { extraPaths: [...config.vault.extraPaths], extraEnvVars: [...config.vault.extraEnvVars] },
     network: { allowedHosts: [...config.network.allowedHosts] },
     typosquat: { enabled: config.typosquat.enabled, allow: [...config.typosquat.allow] },
+    ...(config.registries ? { registries: { ...config.registries } } : {}),
+    ...(config.intelligence ? { intelligence: structuredClone(config.intelligence) } : {}),
   };
 }
 
@@ -33,6 +36,8 @@ export function applyUserLayer(base: SafeInstallConfig, layer: ConfigLayer): Saf
   if (layer['network.allowed_hosts']) config.network.allowedHosts = [...layer['network.allowed_hosts'].value];
   if (layer['typosquat.enabled']) config.typosquat.enabled = layer['typosquat.enabled'].value;
   if (layer['typosquat.allow']) config.typosquat.allow = [...layer['typosquat.allow'].value];
+  if (layer.registries) config.registries = { ...config.registries, ...layer.registries.value };
+  if (layer.intelligence) config.intelligence = { ...config.intelligence, ...layer.intelligence.value };
   return config;
 }
 
@@ -114,7 +119,68 @@ export function applyProjectLayer(base: SafeInstallConfig, layer: ConfigLayer): 
   const allow = layer['typosquat.allow'];
   if (allow) config.typosquat.allow = union(config.typosquat.allow, allow.value);
 
+  // Registry endpoints decide who vouches for packages (and who hears their names): a cloned repository
+  // pointing them at its own server could make its malware look clean. Private registries belong in the
+  // user config or the package managers' own config, which the registry module reads.
+  if (layer.registries) {
+    for (const [key, range] of Object.entries(layer.registries.keyRanges)) {
+      refuse(`registries.${key}`, range, 'a project file cannot redirect registry lookups (a repository could point them at a server that vouches for its own packages)');
+    }
+  }
+
+  if (layer.intelligence) applyProjectIntelligence(config, layer.intelligence.value, layer.intelligence.keyRanges, refuse);
+
   return { config, projectFindings: findings };
+}
+
+type Refuse = (key: string, range: Range, why: string) => void;
+
+/** Registry-intelligence settings from a project: switches only on, thresholds only stricter, prefixes added. */
+function applyProjectIntelligence(config: SafeInstallConfig, project: IntelligenceConfig, ranges: Record<string, Range>, refuse: Refuse): void {
+  const current: IntelligenceConfig = { ...config.intelligence };
+  const next: IntelligenceConfig = { ...current };
+  const at = (key: string): Range => ranges[key] ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  if (project.enabled === true) next.enabled = true;
+  else if (project.enabled === false && current.enabled !== false) refuse('intelligence.enabled', at('enabled'), 'a project file cannot turn registry checks off');
+  if (project.offline === false) next.offline = false;
+  else if (project.offline === true && current.offline !== true) refuse('intelligence.offline', at('offline'), 'a project file cannot make registry checks offline-only');
+  if (project.disabledRules && project.disabledRules.length > 0) {
+    refuse('intelligence.disabled_rules', at('disabled_rules'), 'a project file cannot disable whole rules (ignore single packages with typosquat.allow instead)');
+  }
+  if (project.internalPrefixes) next.internalPrefixes = union(current.internalPrefixes ?? [], project.internalPrefixes);
+
+  // Higher means stricter for these (more packages count as new, young or rarely downloaded) …
+  const raise = (field: 'newPackageDays' | 'newPackageWeakDays' | 'minReleaseAgeHours' | 'timeoutSeconds', key: string): void => {
+    const value = project[field];
+    if (value === undefined) return;
+    const base = current[field] ?? DEFAULT_THRESHOLDS[field];
+    if (value >= base) next[field] = value;
+    else refuse(`intelligence.${key}`, at(key), `a project file may raise this threshold but not lower it below ${base}`);
+  };
+  raise('newPackageDays', 'new_package_days');
+  raise('newPackageWeakDays', 'new_package_weak_days');
+  raise('minReleaseAgeHours', 'min_release_age_hours');
+  raise('timeoutSeconds', 'timeout_seconds');
+  // … and lower is stricter here (a shorter quiet spell already counts as dormant).
+  if (project.dormantDays !== undefined) {
+    const base = current.dormantDays ?? DEFAULT_THRESHOLDS.dormantDays;
+    if (project.dormantDays <= base) next.dormantDays = project.dormantDays;
+    else refuse('intelligence.dormant_days', at('dormant_days'), `a project file may lower this threshold but not raise it above ${base}`);
+  }
+  if (project.lowDownloads) {
+    const merged = { ...current.lowDownloads };
+    const lowered: string[] = [];
+    for (const ecosystem of ECOSYSTEMS) {
+      const value = project.lowDownloads[ecosystem];
+      if (value === undefined) continue;
+      const base = current.lowDownloads?.[ecosystem] ?? DEFAULT_THRESHOLDS.lowDownloads[ecosystem];
+      if (value >= base) merged[ecosystem] = value;
+      else lowered.push(`${ecosystem} below ${base}`);
+    }
+    next.lowDownloads = merged;
+    if (lowered.length > 0) refuse('intelligence.low_downloads', at('low_downloads'), `a project file may raise download thresholds but not lower them (${lowered.join(', ')})`);
+  }
+  config.intelligence = next;
 }
 
 /** defaults ← user ← project, with the project's weakening keys refused. */

@@ -85,3 +85,50 @@ test('project ignores and vault additions are merged with the user ones', () => 
   assert.deepEqual(config.vault.extraPaths, ['~/.x']);
   assert.deepEqual(projectFindings, []);
 });
+
+test('[registries] and [intelligence] are read by their modules and known here (no unknown-key warnings)', () => {
+  const text = '[registries]\nnpm = "https://npm.internal.example.test/"\n[intelligence]\nnew_package_days = 10\ninternal_prefixes = ["acme-"]\n';
+  const { layer, findings } = readConfigText(text);
+  assert.deepEqual(findings, []);
+  const { config } = mergeConfigLayers(layer, {});
+  assert.equal(config.registries?.npm, 'https://npm.internal.example.test');
+  assert.deepEqual(config.intelligence, { newPackageDays: 10, internalPrefixes: ['acme-'] });
+});
+
+test('a project cannot redirect registries or switch registry checks off, but may make them stricter', () => {
+  const { config, projectFindings } = merge(
+    '[intelligence]\nnew_package_days = 30\n',
+    [
+      '[registries]',
+      'osv = "https://osv.evil.example.test"',
+      '[intelligence]',
+      'enabled = false',
+      'offline = true',
+      'disabled_rules = ["low-downloads"]',
+      'new_package_days = 60',
+      'min_release_age_hours = 1',
+      'dormant_days = 100',
+      'internal_prefixes = ["acme-"]',
+      'low_downloads = { npm = 50, PyPI = 10 }',
+    ].join('\n'),
+  );
+  assert.equal(config.registries, undefined);
+  assert.deepEqual(config.intelligence, {
+    newPackageDays: 60,
+    dormantDays: 100,
+    internalPrefixes: ['acme-'],
+    lowDownloads: { PyPI: 10 },
+  });
+  assert.deepEqual(
+    projectFindings.map((f) => [f.key, f.range.start.line]),
+    [
+      ['registries.osv', 1],
+      ['intelligence.enabled', 3],
+      ['intelligence.offline', 4],
+      ['intelligence.disabled_rules', 5],
+      ['intelligence.min_release_age_hours', 7],
+      ['intelligence.low_downloads', 10],
+    ],
+  );
+  assert.ok(projectFindings.every((f) => f.rule === 'config-refused' && f.severity === 'warning'));
+});
