@@ -25,6 +25,7 @@ import { DiagnosticsStore } from './diagnostics/diagnosticsStore';
 import { toDiagnostic } from './diagnostics/toDiagnostic';
 import type { LoadedConfig, ServerEngine } from './engine/serverEngine';
 import { includesStage } from './pipeline/includesStage';
+import { ChunkedParser } from './pipeline/chunkedParser';
 import { FindingsPipeline, type CheckSubject, type FindingStage } from './pipeline/findingsPipeline';
 import { MemoizedDetector } from './pipeline/memoizedDetector';
 import { DiagnosisScheduler } from './pipeline/scheduler';
@@ -85,6 +86,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const lastFindings = new Map<string, readonly Finding[]>();
   /** Requirements file path → paths of the open requirements documents that include it. */
   const includers = new Map<string, Set<string>>();
+  const parser = new ChunkedParser((kind, text, fileName) => engine.parse(kind, text, fileName));
   let capabilities: ClientCapabilities = {};
   let settings = new SettingsCache(undefined, () => undefined);
 
@@ -147,7 +149,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const text = doc.getText();
     let manifest;
     try {
-      manifest = engine.parse(kind, text, uriPath(uri));
+      manifest = parser.parse(uri, kind, text, uriPath(uri));
     } catch (error) {
       log(`safe-install: could not parse ${uri}`, error);
       manifest = { kind, ecosystem: 'PyPI' as const, dependencies: [], errors: [{ message: `safe-install could not read this file: ${error instanceof Error ? error.message : String(error)}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
@@ -207,6 +209,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   documents.onDidClose(({ document }) => {
     scheduler.cancel(document.uri);
     settings.delete(document.uri);
+    parser.delete(document.uri);
     lastFindings.delete(document.uri);
     store.clear(`doc:${document.uri}`);
   });
