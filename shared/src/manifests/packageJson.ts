@@ -2,7 +2,7 @@ import { parseTree, printParseErrorCode, type Node, type ParseError as JsonParse
 import type { Dependency, DependencyKind, ParsedManifest, ParseError, Range } from '../model';
 import { normalizeName } from '../normalize';
 import { LineIndex } from '../text/lineIndex';
-import { classifyNpmSpec, splitOverrideKey } from './packageJsonSpec';
+import { classifyNpmSpec, selectorTarget, splitOverrideKey } from './packageJsonSpec';
 
 /*
  * package.json → dependencies. jsonc-parser gives a tree with offsets even for broken JSON, so a file
@@ -86,6 +86,11 @@ class PackageJsonReader {
       if (kind) this.readDependencyObject(key, value, kind);
       else if (BUNDLE_SECTIONS.has(section)) bundleAll = this.readBundled(key, value) || bundleAll;
       else if (section === 'overrides') this.readOverridesSection(key, value);
+      else if (section === 'resolutions') this.readSelectorOverrides(key, value, 'yarn');
+      else if (section === 'pnpm' && value?.type === 'object') {
+        const pnpmOverrides = properties(value).find(([k]) => k.value === 'overrides');
+        if (pnpmOverrides) this.readSelectorOverrides(pnpmOverrides[0], pnpmOverrides[1], 'pnpm');
+      }
     }
     // `bundleDependencies: true` bundles every runtime dependency; mark them rather than duplicating them.
     if (bundleAll) {
@@ -211,6 +216,30 @@ class PackageJsonReader {
       } else {
         this.errorAt(`The override of '${name}' must be a string or an object`, value ?? key);
       }
+    }
+  }
+
+  /** yarn `resolutions` and pnpm `overrides`: flat maps from a package selector to a spec. */
+  private readSelectorOverrides(key: Node, value: Node | undefined, style: 'yarn' | 'pnpm'): void {
+    if (!value || value.type !== 'object') {
+      this.errorAt(`'${key.value as string}' must be an object`, key);
+      return;
+    }
+    for (const [selectorKey, spec] of properties(value)) {
+      const target = selectorTarget(selectorKey.value as string, style);
+      if (target.name.trim() === '') {
+        this.errorAt('Expected a package name', selectorKey);
+        continue;
+      }
+      if (spec?.type !== 'string') {
+        this.errorAt(`The override of '${target.name}' must be a string`, spec ?? selectorKey);
+        continue;
+      }
+      const extras: Record<string, string | string[] | boolean> = { manager: style };
+      if (target.selector) extras.selector = target.selector;
+      if (target.parents.length > 0) extras.parents = target.parents;
+      const nameRange = this.innerSlice(selectorKey, target.start, target.start + target.name.length);
+      this.pushOverride(target.name, nameRange, spec, extras);
     }
   }
 

@@ -84,3 +84,48 @@ export function splitOverrideKey(key: string): { name: string; selector: string 
   if (at === -1) return { name: key, selector: '' };
   return { name: key.slice(0, at), selector: key.slice(at + 1) };
 }
+
+/** The package a yarn `resolutions` or pnpm `overrides` key targets, with where its name starts in the key. */
+export interface SelectorTarget {
+  name: string;
+  selector: string;
+  /** Offset of `name` inside the key. */
+  start: number;
+  /** The packages the key goes through to reach it (`parent/**\/child`, `parent>child`). */
+  parents: string[];
+}
+
+/**
+ * Reads `**\/foo`, `parent/foo`, `@s/parent/@s/foo@1` (yarn) or `parent@1>foo@<2` (pnpm) keys:
+ * the last package is the one overridden.
+ */
+export function selectorTarget(key: string, style: 'yarn' | 'pnpm'): SelectorTarget {
+  const parts: Array<{ text: string; start: number }> = [];
+  if (style === 'pnpm') {
+    let start = 0;
+    for (const text of key.split('>')) {
+      parts.push({ text, start });
+      start += text.length + 1;
+    }
+  } else {
+    // Split at '/', keeping `@scope/name` together and dropping `**` / `*` globs.
+    const segments = key.split('/');
+    let offset = 0;
+    for (let i = 0; i < segments.length; i++) {
+      const seg = segments[i] as string;
+      const start = offset;
+      offset += seg.length + 1;
+      if (seg === '**' || seg === '*') continue;
+      if (seg.startsWith('@') && i + 1 < segments.length) {
+        const next = segments[++i] as string;
+        parts.push({ text: `${seg}/${next}`, start });
+        offset += next.length + 1;
+      } else {
+        parts.push({ text: seg, start });
+      }
+    }
+  }
+  const last = parts[parts.length - 1] ?? { text: '', start: 0 };
+  const { name, selector } = splitOverrideKey(last.text);
+  return { name, selector, start: last.start, parents: parts.slice(0, -1).map((p) => splitOverrideKey(p.text).name) };
+}

@@ -172,3 +172,18 @@ test('pathological inputs: deep nesting, huge lines and unclosed constructs stay
   assert.equal(nested?.dependencies[0]?.name, 'deep');
   assert.equal(nested?.errors.length, 10_000, 'every unclosed group is reported');
 });
+
+test('the fuzz checks themselves catch a parser that throws, returns bad ranges or empty names', () => {
+  const good = parseGemfile('gem "a"\n');
+  const broken: Array<Target['parse']> = [
+    () => {
+      throw new Error('boom');
+    },
+    () => ({ ...good, errors: [{ message: 'x', range: { start: { line: 5, character: 0 }, end: { line: 9, character: 0 } } }] }),
+    () => ({ ...good, dependencies: good.dependencies.map((d) => ({ ...d, name: '' })) }),
+  ];
+  for (const parse of broken) {
+    assert.throws(() => check({ name: 'broken', parse, seeds: [], alphabet: [] }, 'gem "a"\n', 'self-test'));
+  }
+  assert.doesNotThrow(() => check({ name: 'ok', parse: parseGemfile, seeds: [], alphabet: [] }, 'gem "a"\n', 'self-test'));
+});

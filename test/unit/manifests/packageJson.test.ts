@@ -212,3 +212,26 @@ test('classifyNpmSpec: sources the way npm reads them', () => {
   assert.deepEqual(splitOverrideKey('@scope/a@>=2'), { name: '@scope/a', selector: '>=2' });
   assert.deepEqual(splitOverrideKey('plain'), { name: 'plain', selector: '' });
 });
+
+test('yarn resolutions and pnpm overrides: the last package of the selector is the override', () => {
+  const text = [
+    '{',
+    '  "resolutions": { "**/lodash": "4.17.21", "webpack/@babel/core": "7.0.0", "@s/p/**/@s/q@1": "2", "x": 3 },',
+    '  "pnpm": { "overrides": { "foo@1>bar@<2": "2.1.0", "baz": "$baz", "qux": "npm:quux@1" } }',
+    '}',
+  ].join('\n');
+  const m = parsePackageJson(text);
+  assert.deepEqual(
+    m.dependencies.map((d) => [d.name, d.spec, d.kind, d.extras?.manager, d.extras?.selector ?? '', d.extras?.parents ?? [], d.alias ?? '']),
+    [
+      ['lodash', '4.17.21', 'override', 'yarn', '', [], ''],
+      ['@babel/core', '7.0.0', 'override', 'yarn', '', ['webpack'], ''],
+      ['@s/q', '2', 'override', 'yarn', '1', ['@s/p'], ''],
+      ['bar', '2.1.0', 'override', 'pnpm', '<2', ['foo'], ''],
+      ['baz', '$baz', 'override', 'pnpm', '', [], ''],
+      ['quux', '1', 'override', 'pnpm', '', [], 'qux'],
+    ],
+  );
+  for (const d of m.dependencies) assert.equal(textAt(text, d.nameRange), d.name);
+  assert.deepEqual(m.errors.map((e) => [e.message, textAt(text, e.range)]), [["The override of 'x' must be a string", '3']]);
+});
