@@ -20,8 +20,8 @@ const common = {
   minify: production,
   logLevel: 'warning',
   absWorkingDir: root,
-  // jsonc-parser's UMD build requires its parts dynamically, which a bundle cannot follow; prefer ESM builds.
-  mainFields: ['module', 'main'],
+  // jsonc-parser's UMD build requires its parts dynamically, which a bundle cannot follow: use its ESM build.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 await Promise.all([
