@@ -80,6 +80,8 @@ class GemfileReader {
       this.close('end', head);
       return;
     }
+    // An endless method (`def name = expr`) has no `end`.
+    if (head.type === 'ident' && head.value === 'def' && tokens.some((t) => t.type === 'op' && t.value === '=')) return;
     if (head.type === 'ident' && BLOCK_KEYWORDS.has(head.value)) {
       const isCondition = head.value === 'if' || head.value === 'unless' || head.value === 'case';
       const rest = this.source(tokens.slice(1));
@@ -93,6 +95,12 @@ class GemfileReader {
     // `gem "x" if cond`: the modifier guards the whole statement.
     let modifier: string | undefined;
     const modifierAt = findModifier(tokens);
+    if (modifierAt > 0 && valuePosition(tokens[modifierAt - 1] as GemToken)) {
+      // `x = if cond` … `end`: an if expression, not a modifier; it owns a block.
+      const cond = this.source(tokens.slice(modifierAt + 1));
+      this.open({ closer: 'end', condition: (tokens[modifierAt] as GemToken).value === 'unless' ? `!(${cond})` : cond }, head);
+      return;
+    }
     if (modifierAt > 0) {
       const keyword = (tokens[modifierAt] as GemToken).value;
       const cond = this.source(tokens.slice(modifierAt + 1, stmt.opens === 'do' ? lastDoIndex(tokens) : tokens.length));
@@ -361,6 +369,11 @@ function findModifier(tokens: GemToken[]): number {
     }
   }
   return -1;
+}
+
+// After these an `if` starts an expression rather than guarding the statement.
+function valuePosition(prev: GemToken): boolean {
+  return prev.type === 'op' && ['=', '||=', '&&=', '(', ',', '=>', '[', '+=', '<<'].includes(prev.value);
 }
 
 function lastDoIndex(tokens: GemToken[]): number {

@@ -221,3 +221,33 @@ test('lexer: labels, symbols, string labels and ternaries', () => {
     ['ident:f', 'label:a', 'number:1', 'op:,', 'symbol:b', 'op:=>', 'symbol:c d', 'op:,', 'label:e', 'ident:x', 'op:?', 'ident:y', 'op::', 'ident:z', 'op:,', 'ident:A', 'op:::', 'ident:B'],
   );
 });
+
+test('helper methods, endless defs and if-expressions keep blocks balanced', () => {
+  const text = [
+    'def next?',
+    '  File.basename(__FILE__) == "Gemfile.next"',
+    'end',
+    'def rails_version = "7.1"',
+    'RAILS = if next?',
+    '  "~> 7.2"',
+    'else',
+    '  "~> 7.1"',
+    'end',
+    'if next?',
+    '  gem "rails", "~> 7.2"',
+    'else',
+    '  gem "rails", "~> 7.1"',
+    'end',
+    'gem "after"',
+  ].join('\n');
+  const m = parseGemfile(text);
+  assert.deepEqual(m.errors, []);
+  assert.deepEqual(
+    m.dependencies.map((d) => [d.name, d.spec, d.extras?.condition]),
+    [
+      ['rails', '~> 7.2', 'next?'],
+      ['rails', '~> 7.1', '!(next?)'],
+      ['after', '', undefined],
+    ],
+  );
+});
