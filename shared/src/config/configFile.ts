@@ -1,7 +1,7 @@
 import { parse, TomlError } from 'smol-toml';
 import { intelligenceFromToml } from '../intelligence/settings';
 import type { Range } from '../model';
-import { registriesFromToml } from '../registry/endpoints';
+import { readRegistriesTable } from './registriesTable';
 import { LineIndex } from '../text/lineIndex';
 import { CONFIG_RULES, type ConfigFinding } from './configFinding';
 import { isCpuLimit, isMemoryLimit } from './limits';
@@ -32,7 +32,7 @@ export interface ConfigTableSetting<T> {
 
 /**
  * What one file sets: each present key with its value and where it is written. `[registries]` and
- * `[intelligence]` are read whole by the registry modules' own readers (they own those keys).
+ * `[intelligence]` are read as whole tables (the intelligence module's reader owns the latter's keys).
  */
 export type ConfigLayer = { [K in ConfigKey]?: { value: ConfigValues[K]; range: Range } } & {
   registries?: ConfigTableSetting<RegistriesConfig>;
@@ -71,8 +71,8 @@ const KEY_READERS: { [K in ConfigKey]: { read: Reader<ConfigValues[K]>; expected
   'typosquat.allow': { read: readStringArray, expected: 'an array of strings' },
 };
 
-/** Tables whose keys another module reads (and checks); only their being tables is checked here. */
-const DELEGATED_TABLES = { registries: registriesFromToml, intelligence: intelligenceFromToml } as const;
+/** Tables read whole; their keys are not checked one by one here. */
+const DELEGATED_TABLES = { registries: readRegistriesTable, intelligence: intelligenceFromToml } as const;
 
 const KNOWN_TABLES = new Set([...Object.keys(KEY_READERS).map((key) => key.split('.')[0] ?? ''), ...Object.keys(DELEGATED_TABLES)]);
 
@@ -112,7 +112,7 @@ export function readConfigText(text: string): ConfigFileContents {
       const keyRanges: Record<string, Range> = {};
       for (const name of Object.keys(table)) keyRanges[name] = rangeOf([tableName, name]);
       const setting = { range: rangeOf([tableName]), keyRanges };
-      if (tableName === 'registries') layer.registries = { value: registriesFromToml(table), ...setting };
+      if (tableName === 'registries') layer.registries = { value: readRegistriesTable(table), ...setting };
       else layer.intelligence = { value: intelligenceFromToml(table), ...setting };
       continue;
     }
