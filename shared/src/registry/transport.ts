@@ -52,6 +52,8 @@ export function createUndiciTransport(options: TransportOptions): Transport {
       headers,
       body: res.body,
       discard: () => {
+        // Destroying an unread undici body emits an AbortError; without a listener that would crash the process.
+        res.body.on('error', () => undefined);
         res.body.destroy();
       },
     };
