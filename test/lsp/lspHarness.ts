@@ -42,8 +42,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-/** The bundled server the tests talk to (built by `node scripts/build.mjs`). */
-export const serverScript = path.join(repoRoot, 'dist', 'server.js');
+/** The bundled server the tests talk to (built by `node scripts/build.mjs`); SAFE_INSTALL_SERVER_JS points elsewhere. */
+export const serverScript = process.env.SAFE_INSTALL_SERVER_JS ?? path.join(repoRoot, 'dist', 'server.js');
 
 /** How long a test waits for an expected message before failing. */
 const WAIT_MS = 15_000;
