@@ -4,6 +4,7 @@
  * skip everything else (comments, regexps, heredocs, interpolation) without losing its place.
  */
 
+/** Token kinds: `label` is a hash key written `key:`, `words` a `%w[]`/`%i[]` list. */
 export type GemTokenType = 'string' | 'symbol' | 'label' | 'ident' | 'number' | 'words' | 'op' | 'newline';
 
 /** One token. `start`/`end` cover the meaningful text (a string's content, a symbol's name). */
