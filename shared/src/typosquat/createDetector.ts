@@ -29,23 +29,46 @@ export function createTyposquatDetector(lists: PopularLists, options: DetectorOp
   return new PopularNameDetector(lists, options);
 }
 
-/** Checks names against each ecosystem's popular names; ecosystems without a list report nothing. */
+/**
+ * Checks names against each ecosystem's popular names; ecosystems without a list report nothing.
+ * Each ecosystem's index is built on its first check (npm's takes ~150 ms on an idle machine), so a
+ * workspace with only a requirements file never pays for npm's.
+ */
 export class PopularNameDetector implements TyposquatDetector {
+  private readonly lists = new Map<Ecosystem, PopularList>();
   private readonly indexes = new Map<Ecosystem, NameIndex>();
   private go: GoPathIndex | undefined;
 
-  constructor(lists: PopularLists, options: DetectorOptions = {}) {
+  constructor(lists: PopularLists, private readonly options: DetectorOptions = {}) {
     for (const [ecosystem, value] of Object.entries(lists) as Array<[Ecosystem, PopularList | readonly string[] | undefined]>) {
-      if (!value) continue;
-      const list: PopularList = isNameArray(value) ? { names: [...value] } : value;
-      if (ecosystem === 'Go') this.go = new GoPathIndex(list.names);
-      else this.indexes.set(ecosystem, new NameIndex(ecosystem, list, { ...DEFAULT_OPTIONS[ecosystem], ...options[ecosystem] }));
+      if (value) this.lists.set(ecosystem, isNameArray(value) ? { names: [...value] } : value);
     }
   }
 
-  /** The ecosystem's index (benchmark and tests); undefined when no list was given. */
+  /** The ecosystem's index, built now if it was not yet; undefined when no list was given. */
   index(ecosystem: Exclude<Ecosystem, 'Go'>): NameIndex | undefined {
-    return this.indexes.get(ecosystem);
+    let index = this.indexes.get(ecosystem);
+    const list = this.lists.get(ecosystem);
+    if (!index && list) {
+      index = new NameIndex(ecosystem, list, { ...DEFAULT_OPTIONS[ecosystem], ...this.options[ecosystem] });
+      this.indexes.set(ecosystem, index);
+    }
+    return index;
+  }
+
+  /** Builds every index now (benchmarks; a caller that prefers paying at start). */
+  prepareAll(): this {
+    for (const ecosystem of this.lists.keys()) {
+      if (ecosystem === 'Go') this.goIndex();
+      else this.index(ecosystem);
+    }
+    return this;
+  }
+
+  private goIndex(): GoPathIndex | undefined {
+    const list = this.lists.get('Go');
+    if (!this.go && list) this.go = new GoPathIndex(list.names);
+    return this.go;
   }
 
   check(ecosystem: Ecosystem, normalizedName: string, rawName?: string): TyposquatMatch | undefined {
@@ -60,8 +83,8 @@ export class PopularNameDetector implements TyposquatDetector {
     }
     const wrong = KNOWN_WRONG_PICKS[ecosystem]?.[normalizedName];
     if (wrong) return { intended: wrong.intended, operator: 'wrong-pick', confidence: 'low', reason: wrong.reason };
-    if (ecosystem === 'Go') return this.go?.check(normalizedName);
-    return this.indexes.get(ecosystem)?.check(normalizedName, rawName);
+    if (ecosystem === 'Go') return this.goIndex()?.check(normalizedName);
+    return this.index(ecosystem)?.check(normalizedName, rawName);
   }
 }
 

@@ -1,4 +1,4 @@
-import { osaDistance } from './osa';
+import { isOneEditApart } from './osa';
 
 /**
  * Finds the names within one edit (insert, delete, substitute or swap two adjacent characters) of a
@@ -12,7 +12,8 @@ export class DeletionIndex {
 
   /** `names[id]` are the indexed names; ids are the caller's (popularity ranks, 0 = most popular). */
   constructor(private readonly names: readonly string[], ids: Iterable<number>) {
-    for (const id of ids) {
+    // Ascending ids keep every bucket sorted, which lets best1 stop early.
+    for (const id of [...ids].sort((x, y) => x - y)) {
       const name = names[id];
       if (name === undefined) continue;
       for (const key of deletionVariants(name)) this.add(key, id);
@@ -27,27 +28,42 @@ export class DeletionIndex {
     } else if (cur[cur.length - 1] !== id) cur.push(id);
   }
 
-  /** Ids of indexed names within one edit of `query` (excluding an exact match), in no particular order. */
+  /** Ids of indexed names within one edit of `query` (excluding an exact match), ascending. */
   within1(query: string): number[] {
-    const seen = new Set<number>();
-    const out: number[] = [];
+    const out = new Set<number>();
     for (const key of deletionVariants(query)) {
       const hit = this.buckets.get(key);
       if (hit === undefined) continue;
       for (const id of typeof hit === 'number' ? [hit] : hit) {
-        if (seen.has(id)) continue;
-        seen.add(id);
-        const name = this.names[id]!;
-        if (name !== query && osaDistance(query, name, 1) === 1) out.push(id);
+        if (!out.has(id) && isOneEditApart(query, this.names[id]!)) out.add(id);
       }
     }
-    return out;
+    return [...out].sort((x, y) => x - y);
   }
 
-  /** The smallest id (most popular name) within one edit of `query`, or -1. */
+  /** The smallest id (most popular name) within one edit of `query`, or -1. The hot path: no allocation per candidate. */
   best1(query: string): number {
     let best = -1;
-    for (const id of this.within1(query)) if (best < 0 || id < best) best = id;
+    const n = query.length;
+    for (let i = -1; i < n; i++) {
+      // i = -1 probes the query itself; else the query with character i deleted (repeats skipped).
+      if (i > 0 && query.charCodeAt(i) === query.charCodeAt(i - 1)) continue;
+      const key = i < 0 ? query : query.slice(0, i) + query.slice(i + 1);
+      const hit = this.buckets.get(key);
+      if (hit === undefined) continue;
+      if (typeof hit === 'number') {
+        if ((best < 0 || hit < best) && isOneEditApart(query, this.names[hit]!)) best = hit;
+        continue;
+      }
+      // Ids were added in ascending order, so a bucket can stop at the first id not better than `best`.
+      for (const id of hit) {
+        if (best >= 0 && id >= best) break;
+        if (isOneEditApart(query, this.names[id]!)) {
+          best = id;
+          break;
+        }
+      }
+    }
     return best;
   }
 

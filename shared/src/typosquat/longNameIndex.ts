@@ -23,11 +23,14 @@ export class LongNameIndex {
     }
   }
 
-  /** The smallest id (most popular name) at distance exactly 2 from `query`, or -1. Ids ascend within a bucket. */
-  best2(query: string): number {
+  /**
+   * The smallest id (most popular name) at distance exactly 2 from `query`, or -1. Ids ascend within a
+   * bucket. `below` skips ids not smaller than it (a one-edit match already found).
+   */
+  best2(query: string, below = -1): number {
     if (query.length < this.minLength) return -1;
     const qmask = charMask(query);
-    let best = -1;
+    let best = below;
     for (let len = query.length - 2; len <= query.length + 2; len++) {
       const bucket = this.byLength.get(len);
       if (!bucket) continue;
@@ -43,7 +46,7 @@ export class LongNameIndex {
         }
       }
     }
-    return best;
+    return best === below ? -1 : best;
   }
 }
 

@@ -98,10 +98,8 @@ export class NameIndex {
   nearestAnchor(name: string): number {
     if (name.length < this.options.minLengthOneEdit) return -1;
     const one = this.oneEdit.best1(name);
-    const two = this.twoEdits.best2(name);
-    if (one < 0) return two;
-    if (two < 0) return one;
-    return Math.min(one, two);
+    const two = this.twoEdits.best2(name, one);
+    return two >= 0 ? two : one;
   }
 
   /** The anchor `name` imitates and why, or undefined. `rawName` keeps what normalising erased. */

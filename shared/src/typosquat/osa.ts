@@ -44,3 +44,25 @@ export function isAdjacentSwap(a: string, b: string): boolean {
   if (i >= a.length - 1) return false;
   return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
 }
+
+/**
+ * True when `a` and `b` are exactly one OSA edit apart (one insertion, deletion, substitution or swap of
+ * neighbours). Linear time: the deletion index verifies its candidates with this instead of a table.
+ */
+export function isOneEditApart(a: string, b: string): boolean {
+  const la = a.length;
+  const lb = b.length;
+  if (la === lb) {
+    let i = 0;
+    while (i < la && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+    if (i === la) return false; // equal
+    // Substitution at i, or a swap of i and i + 1; either way the tails must then agree.
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return i + 1 < la && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  if (Math.abs(la - lb) !== 1) return false;
+  const [short, long] = la < lb ? [a, b] : [b, a];
+  let i = 0;
+  while (i < short.length && short.charCodeAt(i) === long.charCodeAt(i)) i++;
+  return short.slice(i) === long.slice(i + 1);
+}

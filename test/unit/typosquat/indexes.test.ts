@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isAdjacentSwap, osaDistance } from '../../../shared/src/typosquat/osa';
+import { isAdjacentSwap, isOneEditApart, osaDistance } from '../../../shared/src/typosquat/osa';
 import { DeletionIndex, deletionVariants } from '../../../shared/src/typosquat/deletionIndex';
 import { LongNameIndex } from '../../../shared/src/typosquat/longNameIndex';
 import { asciiFold, separatorKey, visualSkeleton } from '../../../shared/src/typosquat/lookalike';
@@ -46,6 +46,15 @@ describe('optimal string alignment distance', () => {
       const a = names[i]!, b = names[i + 1]!;
       const ref = referenceOsa(a, b);
       for (const max of [0, 1, 2, 3]) assert.equal(osaDistance(a, b, max), Math.min(ref, max + 1), `${a} ${b} max ${max}`);
+    }
+  });
+  test('isOneEditApart is OSA distance exactly one', () => {
+    const names = [...randomNames(5, 3000)];
+    for (let i = 0; i + 1 < names.length; i++) {
+      const a = names[i]!;
+      for (const b of [names[i + 1]!, a.slice(1), a + 'e', a.slice(0, 1) + 'x' + a.slice(2), a[1]! + a[0]! + a.slice(2)]) {
+        assert.equal(isOneEditApart(a, b), referenceOsa(a, b) === 1, `${a} ${b}`);
+      }
     }
   });
   test('isAdjacentSwap', () => {
