@@ -72,19 +72,47 @@ export function parseNpmrc(text: string, env: Readonly<Record<string, string | u
   return out;
 }
 
+/**
+ * Python configparser syntax as pip reads it: `[section]`, `key = value` or `key: value`, indented
+ * continuation lines (how pip.conf lists several extra indexes), `#`/`;` comment lines.
+ */
+export function parseConfigParser(text: string): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  let section: Record<string, string> | undefined;
+  let lastKey: string | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    if (/^\s*([#;]|$)/.test(line)) continue;
+    const header = /^\[([^\]]+)\]\s*$/.exec(line);
+    if (header?.[1]) {
+      section = out[header[1].trim()] ??= {};
+      lastKey = undefined;
+      continue;
+    }
+    if (/^\s/.test(line) && section && lastKey !== undefined) {
+      section[lastKey] = `${section[lastKey] ?? ''}\n${line.trim()}`;
+      continue;
+    }
+    const pair = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
+    if (pair?.[1] && section) {
+      lastKey = pair[1].trim().toLowerCase();
+      section[lastKey] = (pair[2] ?? '').trim();
+    }
+  }
+  return out;
+}
+
 /** pip.conf / pip.ini: `index-url`, `extra-index-url` (whitespace-separated) and `cert`, from `[global]` or `[install]`. */
 export function parsePipConf(text: string): { indexUrl?: string; extraIndexUrls: string[]; cert?: string } {
-  const parsed = ini.parse(text) as Record<string, unknown>;
+  const parsed = parseConfigParser(text);
   const out: { indexUrl?: string; extraIndexUrls: string[]; cert?: string } = { extraIndexUrls: [] };
-  for (const section of ['global', 'install']) {
-    const table = parsed[section];
-    if (typeof table !== 'object' || table === null) continue;
-    const t = table as Record<string, unknown>;
+  for (const name of ['global', 'install']) {
+    const t = parsed[name];
+    if (!t) continue;
     const index = t['index-url'] ?? t.index_url;
-    if (typeof index === 'string' && index.trim()) out.indexUrl = trimSlash(index.trim());
+    if (index) out.indexUrl = trimSlash(index);
     const extra = t['extra-index-url'] ?? t.extra_index_url;
-    if (typeof extra === 'string') out.extraIndexUrls.push(...extra.split(/\s+/).filter(Boolean).map(trimSlash));
-    if (typeof t.cert === 'string' && t.cert.trim()) out.cert = t.cert.trim();
+    if (extra) out.extraIndexUrls = extra.split(/\s+/).filter(Boolean).map(trimSlash);
+    if (t.cert) out.cert = t.cert;
   }
   return out;
 }

@@ -5,6 +5,7 @@
  * content-type/JSON checks that turn garbage into a clear error. The transport, clock and cache are
  * injected so unit tests need no sockets and no waiting.
  */
+import { setMaxListeners } from 'node:events';
 import { cacheKey, type CacheEntry, type CacheStore } from './cache';
 
 /** Why a request produced no usable answer. */
@@ -199,6 +200,7 @@ export class HttpClient {
   /** Requests actually sent (cache hits do not count). */
   networkRequests = 0;
   private readonly limiters = new Map<string, HostLimiter>();
+  private readonly widenedSignals = new WeakSet<AbortSignal>();
   readonly settings: HttpSettings;
 
   constructor(
@@ -221,6 +223,12 @@ export class HttpClient {
 
   /** Fetches through the cache; resolves for 200/404/410, rejects with HttpError otherwise. */
   async fetch(url: string, options: FetchOptions): Promise<HttpResponse> {
+    // One caller signal is shared by every request of a check (hundreds of dependencies): each in-flight
+    // request listens to it, which is expected, not a leak.
+    if (!this.widenedSignals.has(options.signal)) {
+      this.widenedSignals.add(options.signal);
+      setMaxListeners(0, options.signal);
+    }
     const method = options.method ?? 'GET';
     const key = cacheKey(method, url, options.body);
     const cached = await this.readCache(key);
