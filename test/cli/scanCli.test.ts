@@ -52,11 +52,14 @@ test('--version and --help exit 0; no command, unknown command or option exit 2'
   }
 });
 
-test('a path that does not exist is a usage error (exit 2)', async (t) => {
+test('a path that does not exist, or is not a manifest, is a usage error (exit 2)', async (t) => {
   if (!cliBuilt()) return t.skip('dist/cli.js is missing');
   const run = await runBuiltCli(['scan', path.join(os.tmpdir(), 'safe-install-no-such-dir-4711')]);
   assert.equal(run.code, 2);
   assert.match(run.stderr, /no such file or folder/);
+  const notManifest = await runBuiltCli(['scan', path.join(REPO_ROOT, 'tsconfig.json')]);
+  assert.equal(notManifest.code, 2);
+  assert.match(notManifest.stderr, /not a folder or a manifest/);
 });
 
 test('the demo workspace: one typosquat per manifest kind, json shape exact, exit 1', async (t) => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultUserConfigPath } from '../../config/loadEffectiveConfig';
 import { scanWorkspace } from '../../engine/scanWorkspace';
+import { manifestKindForPath } from '../../manifests/index';
 import { nodeWorkspaceFileSystem, type WorkspaceFileSystem } from '../../engine/workspaceFileSystem';
 import { SEVERITY_ORDER, type ManifestKind, type ParsedManifest, type Severity } from '../../model';
 import type { TyposquatDetector } from '../../typosquat/detector';
@@ -108,10 +109,14 @@ export function createScanCommand(deps: ScanCommandDeps = DEFAULT_DEPS): CliComm
       io.stdout(SCAN_USAGE);
       return 0;
     }
+    let targetKind;
     try {
-      await deps.fs.stat(args.target);
+      targetKind = (await deps.fs.stat(args.target)).kind;
     } catch {
       throw new UsageError(`cannot scan '${args.target}': no such file or folder`);
+    }
+    if (targetKind !== 'directory' && !manifestKindForPath(args.target)) {
+      throw new UsageError(`cannot scan '${args.target}': not a folder or a manifest (requirements*.txt, pyproject.toml, package.json, Cargo.toml, go.mod, Gemfile)`);
     }
     const detector = await deps.loadDetector();
     const scan = await scanWorkspace({
