@@ -18,7 +18,7 @@ type Reply = { status: number; headers?: Record<string, string>; body?: string }
 /** A transport answering from a script of replies, recording every request. */
 function scripted(replies: Reply[] | ((req: HttpRequest) => Reply)): Transport & { requests: HttpRequest[] } {
   const requests: HttpRequest[] = [];
-  const fn = (async (req: HttpRequest) => {
+  const send: Transport = async (req) => {
     requests.push(req);
     const reply = typeof replies === 'function' ? replies(req) : replies.shift();
     if (!reply) throw new Error('no scripted reply left');
@@ -31,9 +31,8 @@ function scripted(replies: Reply[] | ((req: HttpRequest) => Reply)): Transport &
       })(),
       discard: () => undefined,
     };
-  }) as Transport & { requests: HttpRequest[] };
-  fn.requests = requests;
-  return fn;
+  };
+  return Object.assign(send, { requests });
 }
 
 const opts = { signal: new AbortController().signal, expect: 'json' as const, ttlMs: 60_000 };
