@@ -37,7 +37,7 @@ export function offlineFindings(manifest: ParsedManifest, ctx: OfflineCheckConte
       message:
         match.operator === 'wrong-pick'
           ? match.reason
-          : `'${dep.name}' looks like a typosquat of '${match.intended}': ${match.reason}`,
+          : `'${dep.name}' looks like a typosquat of '${match.intended}'. ${match.reason}`,
       ecosystem: dep.ecosystem,
       package: dep.name,
       range: dep.nameRange,

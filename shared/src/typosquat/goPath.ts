@@ -49,7 +49,7 @@ export class GoPathIndex {
         if (elementLookalike(host, known) === undefined) continue;
         const id = this.canonical.get([known, ...elements.slice(1)].join('/'));
         if (id !== undefined) {
-          return this.match(id, `its host '${host}' imitates '${known}' and the rest of the path is the same`);
+          return this.match(id, `Its host '${host}' imitates '${known}' and the rest of the path is the same`);
         }
       }
       return undefined;
@@ -69,7 +69,7 @@ export class GoPathIndex {
         }
         if (count !== 1) continue;
         const how = elementLookalike(elements[differing]!, popular[differing]!);
-        if (how) return this.match(id, `'${elements[differing]}' ${how} '${popular[differing]}' and the rest of the path is the same`);
+        if (how) return this.match(id, `Its element '${elements[differing]}' ${how} '${popular[differing]}' and the rest of the path is the same`);
       }
     }
     return undefined;

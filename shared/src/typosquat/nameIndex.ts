@@ -113,14 +113,14 @@ export class NameIndex {
     const folded = separatorKey(asciiFold(shown));
     const sepHit = this.bySeparatorKey.get(folded);
     if (sepHit !== undefined) {
-      if (hasNonAscii(shown)) return this.match(sepHit, 'confusable', 'high', 'uses non-ASCII characters that look like', shown);
-      return this.match(sepHit, 'separator', 'high', 'differs only in separators or case from', shown);
+      if (hasNonAscii(shown)) return this.match(sepHit, 'confusable', 'high', 'uses non-ASCII characters that look like');
+      return this.match(sepHit, 'separator', 'high', 'differs only in separators or case from');
     }
     // Short names fold into each other too easily (`yam`/`yarn`, `0x`/`ox`): look-alikes need 4+ characters.
     const skelHit = name.length >= this.options.minLengthOneEdit ? this.bySkeleton.get(visualSkeleton(shown)) : undefined;
     if (skelHit !== undefined) {
-      if (hasNonAscii(shown)) return this.match(skelHit, 'confusable', 'high', 'uses look-alike characters for', shown);
-      return this.match(skelHit, 'homoglyph', 'high', 'swaps in look-alike characters (l/I/1, o/0, rn/m, vv/w) for', shown);
+      if (hasNonAscii(shown)) return this.match(skelHit, 'confusable', 'high', 'uses look-alike characters for');
+      return this.match(skelHit, 'homoglyph', 'high', 'swaps in look-alike characters (l/I/1, o/0, rn/m, vv/w) for');
     }
 
     // One edit (a swap counts as one), both names long enough.
@@ -129,17 +129,17 @@ export class NameIndex {
       const anchor = this.names[one]!;
       const swap = isAdjacentSwap(name, anchor);
       const strong = name.length >= 5 && (!this.options.ranked ? swap : one < this.options.highConfidenceRank);
-      return this.match(one, swap ? 'transposition' : 'edit-distance', strong ? 'high' : 'medium', `${describeOneEdit(name, anchor)} compared with`, shown);
+      return this.match(one, swap ? 'transposition' : 'edit-distance', strong ? 'high' : 'medium', `${describeOneEdit(name, anchor)} compared with`);
     }
 
     // npm: an unscoped name spelling out a popular scoped one (`types-node` for `@types/node`).
     const pieces = this.byScopePieces.get(separatorKey(name));
     // Medium: npm's pre-scope names (`babel-generator` for `@babel/generator`) are legitimate and look the same.
-    if (pieces !== undefined) return this.match(pieces, 'scope', 'medium', 'spells out without the scope', shown);
+    if (pieces !== undefined) return this.match(pieces, 'scope', 'medium', 'joins the scope and the name of');
 
     const words = wordSetKey(name);
     const reordered = words ? this.byWordSet.get(words) : undefined;
-    if (reordered !== undefined) return this.match(reordered, 'word-order', 'medium', 'reorders the words of', shown);
+    if (reordered !== undefined) return this.match(reordered, 'word-order', 'medium', 'reorders the words of');
 
     const affixed = this.affixMatch(name);
     if (affixed) return affixed;
@@ -147,22 +147,22 @@ export class NameIndex {
     const unversioned = stripVersionSuffix(name);
     if (unversioned !== undefined) {
       const id = unversioned.length >= this.options.minLengthOneEdit ? this.anchorId(unversioned) : -1;
-      if (id >= 0) return this.match(id, 'version-suffix', 'medium', 'adds a version number to', shown);
+      if (id >= 0) return this.match(id, 'version-suffix', 'medium', 'adds a version number to');
     }
 
 
     const two = this.twoEdits.best2(name);
-    if (two >= 0) return this.match(two, 'edit-distance', 'medium', 'is two edits away from', shown);
+    if (two >= 0) return this.match(two, 'edit-distance', 'medium', 'is two edits away from');
     return undefined;
   }
 
   private affixMatch(name: string): TyposquatMatch | undefined {
     for (const { core, affix } of stripAffixes(this.ecosystem, name)) {
       const direct = this.anchorId(core);
-      if (direct >= 0) return this.match(direct, 'affix', 'medium', `adds '${affix}' to`, name);
+      if (direct >= 0) return this.match(direct, 'affix', 'medium', `adds '${affix}' to`);
       const sibling = this.byAffixCore.get(core);
       if (sibling !== undefined && this.names[sibling] !== name) {
-        return this.match(sibling, 'affix', 'medium', `swaps the prefix or suffix ('${affix}') of`, name);
+        return this.match(sibling, 'affix', 'medium', `swaps the prefix or suffix ('${affix}') of`);
       }
     }
     return undefined;
@@ -183,7 +183,7 @@ export class NameIndex {
       if (scopeLookalike(key, skeleton, popularScope, this.options)) best = id;
     }
     if (best < 0) return undefined;
-    return this.match(best, 'scope', 'high', 'puts the same package under a look-alike scope of', `@${scope}/${base}`);
+    return this.match(best, 'scope', 'high', 'puts the same package under a look-alike scope of');
   }
 
   /** Id of `name` when it is an anchor, else -1. */
@@ -192,10 +192,10 @@ export class NameIndex {
     return id !== undefined && id < this.anchorCount ? id : -1;
   }
 
-  private match(id: number, operator: TyposquatOperator, confidence: TyposquatConfidence, how: string, shown: string): TyposquatMatch {
+  private match(id: number, operator: TyposquatOperator, confidence: TyposquatConfidence, how: string): TyposquatMatch {
     const intended = this.list.names[id]!;
     const popularity = rankPhrase(id + 1, LABEL[this.ecosystem], this.options.ranked);
-    return { intended, operator, confidence, reason: `'${shown}' ${how} '${intended}', ${popularity}.` };
+    return { intended, operator, confidence, reason: `It ${how} '${intended}', ${popularity}.` };
   }
 }
 
