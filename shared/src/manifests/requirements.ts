@@ -334,6 +334,12 @@ function shellTokens(text: string, from: number, errors: Array<{ message: string
   return tokens;
 }
 
+/** Logical index just after a token's last character (a closing quote is not part of the value). */
+function tokenEnd(token: Token, fallback: number): number {
+  if (token.value.length === 0) return token.at[0] ?? fallback;
+  return (token.at[token.value.length - 1] ?? fallback - 1) + 1;
+}
+
 interface ParsedOption {
   name: string;
   value: string;
@@ -352,7 +358,7 @@ function parseOptions(
   for (let t = 0; t < tokens.length; t++) {
     const token = tokens[t] as Token;
     const tokStart = token.at[0] ?? from;
-    const tokEnd = token.at[token.value.length] ?? text.length;
+    const tokEnd = tokenEnd(token, text.length);
     let spec: OptionSpec | undefined;
     let inline: { value: string; offset: number } | undefined;
     if (token.value.startsWith('--')) {
@@ -395,7 +401,7 @@ function parseOptions(
       continue;
     }
     t++;
-    out.push({ name: spec.canonical, value: next.value, start: next.at[0] ?? tokEnd, end: next.at[next.value.length] ?? tokEnd });
+    out.push({ name: spec.canonical, value: next.value, start: next.at[0] ?? tokEnd, end: tokenEnd(next, tokEnd) });
   }
   return out;
 }

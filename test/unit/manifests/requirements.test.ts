@@ -245,3 +245,12 @@ test('fixture: edge cases pip accepts', async () => {
     ['==', '=bad-name'],
   );
 });
+
+test('requirements: quoted option values are unquoted and their ranges exclude the quotes', () => {
+  const text = `-e "git+https://x.example/a.git#egg=quoted-pkg"\n-r 'my reqs.txt'\n--index-url="https://m.example/simple"`;
+  const m = parseRequirements(text);
+  assert.deepEqual(m.errors, []);
+  assert.equal(textAt(text, dep(m, 'quoted-pkg').nameRange), 'quoted-pkg');
+  assert.deepEqual(m.includes?.map((i) => [i.path, textAt(text, i.range)]), [['my reqs.txt', 'my reqs.txt']]);
+  assert.equal(textAt(text, m.registryOptions?.[0]?.range as Range), 'https://m.example/simple');
+});
