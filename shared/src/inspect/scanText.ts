@@ -89,6 +89,9 @@ function collect(input: ScanTextInput): { byId: Map<string, RuleHits>; urls: str
     }
     for (const m of chunk.text.matchAll(/\bhttps?:\/\/([A-Za-z0-9.-]{1,253})/g)) {
       if (urls.length >= 200) break;
+      // URLs in comment lines are references for the reader, not download targets.
+      const lineStart = chunk.text.lastIndexOf('\n', m.index) + 1;
+      if (/^[ \t]*(?:\/\/|#|\*|\/\*)/.test(chunk.text.slice(lineStart, Math.min(m.index, lineStart + 200)))) continue;
       urls.push((m[1] ?? '').toLowerCase());
     }
   }

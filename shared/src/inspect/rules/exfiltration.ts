@@ -8,7 +8,9 @@ const SENSITIVE_PATH =
 
 /** The whole environment serialised or dumped, not one variable read. */
 const ENV_DUMP =
-  /JSON\.stringify\(\s*process\.env\s*[,)]|\b(?:btoa|Buffer\.from)\(\s*JSON\.stringify\(\s*process\.env|json\.dumps\(\s*(?:dict\(\s*)?os\.environ\b|\b(?:str|repr)\(\s*os\.environ\s*\)|\bENV\.(?:to_h|to_hash|to_a|inspect)\b|json\.Marshal\(\s*os\.Environ\(\)\s*\)|\bprintenv[ \t]*(?:\||>|$)|\$\(\s*(?:env|printenv)\s*\)|`(?:env|printenv)`|(?:^|[;&|(]\s*)env[ \t]*\|[ \t]*(?:base64|curl|nc|gzip|xxd)\b/gm;
+  /JSON\.stringify\(\s*process\.env\s*[,)]|\b(?:btoa|Buffer\.from)\(\s*JSON\.stringify\(\s*process\.env|json\.dumps\(\s*(?:dict\(\s*)?os\.environ\b|\b(?:str|repr)\(\s*os\.environ\s*\)|\bENV\.(?:to_h|to_hash)\.(?:to_json|to_s|inspect)\b|\bENV\.inspect\b|\bJSON\.(?:generate|dump)\(\s*ENV\b|json\.Marshal\(\s*os\.Environ\(\)\s*\)/g;
+/** Shell (and Ruby backtick) forms: `env` in a JavaScript template literal is just a word. */
+const SH_ENV_DUMP = /\bprintenv[ \t]*(?:\||>|$)|\$\(\s*(?:env|printenv)\s*\)|`(?:env|printenv)`|(?:^|[;&|(]\s*)env[ \t]*\|[ \t]*(?:base64|curl|nc|gzip|xxd)\b/gm;
 
 /** A variable whose name says it holds a secret. */
 const ENV_SECRET =
@@ -55,6 +57,7 @@ const DNS_EXFIL =
 export const EXFILTRATION_RULES: readonly LineRule[] = [
   { id: 'sensitive-file', family: 'sensitive-file', role: 'indicator', severity: 'medium', languages: 'any', reason: 'names a credential or wallet file', find: regexFinder(SENSITIVE_PATH), escalateWith: ['network'] },
   { id: 'env-dump', family: 'env-read', role: 'indicator', severity: 'medium', languages: 'any', reason: 'serialises the whole environment', find: regexFinder(ENV_DUMP), escalateWith: ['network'] },
+  { id: 'env-dump', family: 'env-read', role: 'indicator', severity: 'medium', languages: ['shell', 'gyp', 'ruby'], reason: 'dumps the whole environment', find: regexFinder(SH_ENV_DUMP), escalateWith: ['network'] },
   { id: 'env-secret', family: 'env-read', role: 'indicator', severity: 'low', languages: ['python', 'pth', 'javascript', 'ruby', 'go', 'rust'], reason: 'reads a secret-named environment variable', find: regexFinder(ENV_SECRET), escalateWith: ['network'] },
   { id: 'env-secret', family: 'env-read', role: 'indicator', severity: 'low', languages: ['shell', 'gyp'], reason: 'reads a secret-named environment variable', find: regexFinder(SH_ENV_SECRET), escalateWith: ['network'] },
   { id: 'exfil-endpoint', family: 'exfil-endpoint', role: 'indicator', severity: 'high', languages: 'any', reason: 'names a webhook, collection or tunnel service used to receive stolen data', find: regexFinder(EXFIL_ENDPOINT), escalateWith: ['file-read', 'spawn'] },
