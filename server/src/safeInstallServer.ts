@@ -17,7 +17,7 @@ import type { SafeInstallConfig } from '../../shared/src/config/schema';
 import { offlineFindings } from '../../shared/src/engine/offlineFindings';
 import type { TextFileReader } from '../../shared/src/io';
 import { manifestKindForPath } from '../../shared/src/manifests/index';
-import type { Finding } from '../../shared/src/model';
+import type { Finding, ManifestKind } from '../../shared/src/model';
 import { DocumentFindingsRequest, IGNORE_PACKAGE_COMMAND, RecheckAllNotification } from '../../shared/src/protocol';
 import { readIgnoreArgs, typosquatCodeActions } from './actions/codeActions';
 import { allowEntry, configFileEdit } from './actions/ignorePackage';
@@ -120,10 +120,17 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   const stages: FindingStage[] = [includesStage(engine, reader, (filePath, included) => {
     for (const set of includers.values()) set.delete(filePath);
+    const added: string[] = [];
     for (const inc of included) {
       const set = includers.get(inc) ?? new Set<string>();
+      if (set.size === 0) added.push(inc);
       set.add(filePath);
       includers.set(inc, set);
+    }
+    // An open file that just became known as an included requirements file gets checked itself too.
+    for (const doc of documents.all()) {
+      const docPath = uriToFilePath(doc.uri);
+      if (docPath !== undefined && added.includes(docPath) && !manifestKindForPath(uriPath(doc.uri))) scheduler.request(doc.uri);
     }
   }), ...(options.extraStages ?? [])];
 
@@ -139,9 +146,17 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     (stage, subject, error) => log(`safe-install: check '${stage.id}' failed for ${subject.uri}`, error),
   );
 
+  /** The manifest kind of a document: by file name, or a requirements file because another one includes it. */
+  const kindOf = (uri: string): ManifestKind | undefined => {
+    const byName = manifestKindForPath(uriPath(uri));
+    if (byName) return byName;
+    const filePath = uriToFilePath(uri);
+    return filePath !== undefined && (includers.get(filePath)?.size ?? 0) > 0 ? 'requirements' : undefined;
+  };
+
   async function diagnose(uri: string, token: CancellationToken): Promise<void> {
     const doc = documents.get(uri);
-    const kind = doc ? manifestKindForPath(uriPath(uri)) : undefined;
+    const kind = doc ? kindOf(uri) : undefined;
     if (!doc || !kind) return;
     const version = doc.version;
     const [resourceSettings, loaded, typosquat] = await Promise.all([settings.get(uri), configs.get(roots.rootFor(uri)), detector()]);
@@ -177,7 +192,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   /** Re-checks every open manifest and reloads the config of every project with an open config file. */
   const recheckAll = (): void => {
     for (const doc of documents.all()) {
-      if (manifestKindForPath(uriPath(doc.uri))) scheduler.request(doc.uri);
+      if (kindOf(doc.uri)) scheduler.request(doc.uri);
       else if (isConfigFile(doc.uri)) void configs.get(roots.rootFor(doc.uri)).catch((error: unknown) => log('safe-install: reading config failed', error));
     }
   };
@@ -196,7 +211,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         configChanged();
         return;
       }
-      if (!manifestKindForPath(uriPath(uri))) return;
+      if (!kindOf(uri)) return;
       scheduler.request(uri);
       // Files that include this one show its findings too.
       const filePath = uriToFilePath(uri);

@@ -103,3 +103,39 @@ describe('language server over JSON-RPC', () => {
     assert.deepEqual(typosquats((await s.waitForDiagnostics(other, (p) => typosquats(p.diagnostics).length === 0)).diagnostics), []);
   });
 });
+
+describe('requirements includes', () => {
+  let s: LspSession;
+  before(async () => {
+    s = await LspSession.start();
+  });
+  after(async () => {
+    assert.equal(await s.stop(), 0);
+  });
+
+  it('findings of an included file go to that file, include problems to the including line', async () => {
+    await s.writeFile('dev.txt', 'pytest\nreqeusts\n');
+    const root = s.uri('requirements.txt');
+    const dev = s.uri('dev.txt');
+    const devDiagnostics = s.waitForDiagnostics(dev, (p) => p.diagnostics.length > 0);
+    await s.open(root, 'flask\n-r dev.txt\n-r missing.txt\n');
+    const [d] = (await devDiagnostics).diagnostics;
+    assert.equal(d?.code, 'typosquat');
+    assert.deepEqual(d?.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 8 } });
+    const rootDiagnostics = await s.waitForDiagnostics(root, (p) => p.diagnostics.length > 0);
+    assert.deepEqual(
+      rootDiagnostics.diagnostics.map((x) => [x.code, x.range.start.line]),
+      [['parse-error', 2]],
+    );
+    assert.match(rootDiagnostics.diagnostics[0]?.message ?? '', /missing\.txt/);
+
+    // Fixing the included file in the editor clears its finding, including the share the root reported.
+    await s.open(dev, 'pytest\nreqeusts\n');
+    await s.diagnosticsFor(dev);
+    const cleared = s.waitForDiagnostics(dev, (p) => p.diagnostics.length === 0, false);
+    await s.change(dev, 'pytest\nrequests\n');
+    await cleared;
+    const after = await s.waitForDiagnostics(dev, () => true);
+    assert.deepEqual(after.diagnostics, []);
+  });
+});

@@ -3,35 +3,19 @@ import os from 'node:os';
 import { addTyposquatAllow } from '../../../shared/src/config/addTyposquatAllow';
 import { defaultUserConfigPath, loadEffectiveConfig } from '../../../shared/src/config/loadEffectiveConfig';
 import type { TextFileReader } from '../../../shared/src/io';
-import { parseGoMod } from '../../../shared/src/manifests/goMod';
 import { parseManifest } from '../../../shared/src/manifests/index';
-import { parsePackageJson } from '../../../shared/src/manifests/packageJson';
 import { isConstraintsFileName, parseRequirements } from '../../../shared/src/manifests/requirements';
-import type { ManifestKind, ParsedManifest } from '../../../shared/src/model';
+import type { ManifestKind, ParsedManifest, Range } from '../../../shared/src/model';
+import { resolveRequirementsTree } from '../../../shared/src/manifests/requirementsIncludes';
 import { loadTyposquatDetector } from '../../../shared/src/typosquat/loadDetector';
-import type { ConfigLocations, IncludedManifest, LoadedConfig, ServerEngine } from './serverEngine';
-
-// INTERIM: used only while parseManifest is not wired to a parser yet (it throws "not implemented").
-const DIRECT_PARSERS: Partial<Record<ManifestKind, (text: string) => ParsedManifest>> = {
-  requirements: parseRequirements,
-  'package-json': parsePackageJson,
-  'go-mod': parseGoMod,
-};
+import type { ConfigLocations, IncludeTree, LoadedConfig, ServerEngine } from './serverEngine';
 
 function parse(kind: ManifestKind, text: string, fileName?: string): ParsedManifest {
   // A constraints file pins versions without installing anything; the parser needs to know.
   if (kind === 'requirements' && fileName !== undefined && isConstraintsFileName(fileName)) {
     return parseRequirements(text, { constraints: true });
   }
-  try {
-    return parseManifest(kind, text);
-  } catch (error) {
-    const direct = DIRECT_PARSERS[kind];
-    if (error instanceof Error && /not implemented/.test(error.message)) {
-      return direct ? direct(text) : { kind, ecosystem: 'PyPI', dependencies: [], errors: [] };
-    }
-    throw error;
-  }
+  return parseManifest(kind, text);
 }
 
 async function loadConfig(locations: ConfigLocations): Promise<LoadedConfig> {
@@ -42,11 +26,19 @@ async function loadConfig(locations: ConfigLocations): Promise<LoadedConfig> {
   };
 }
 
-async function resolveIncludes(filePath: string, text: string, reader: TextFileReader): Promise<IncludedManifest[]> {
-  void filePath;
-  void text;
-  void reader;
-  return [];
+async function resolveIncludes(filePath: string, text: string, reader: TextFileReader): Promise<IncludeTree> {
+  const tree = await resolveRequirementsTree(filePath, reader, { rootText: text });
+  const [root, ...rest] = tree.files;
+  // The server parses the root itself; of the tree's root errors it needs only those on include lines.
+  const includeRanges = new Set((root?.manifest.includes ?? []).map((inc) => rangeKey(inc.range)));
+  return {
+    included: rest.map((file) => ({ filePath: file.path, manifest: file.manifest })),
+    rootErrors: (root?.manifest.errors ?? []).filter((e) => includeRanges.has(rangeKey(e.range))),
+  };
+}
+
+function rangeKey(range: Range): string {
+  return `${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}`;
 }
 
 /** The real file system. */

@@ -1,6 +1,6 @@
 import type { SafeInstallConfig } from '../../../shared/src/config/schema';
 import type { TextFileReader } from '../../../shared/src/io';
-import type { Finding, ManifestKind, ParsedManifest, Range, Severity } from '../../../shared/src/model';
+import type { ManifestKind, ParsedManifest, ParseError, Range, Severity } from '../../../shared/src/model';
 import type { TyposquatDetector } from '../../../shared/src/typosquat/detector';
 
 /** A problem in a config file. */
@@ -26,12 +26,17 @@ export interface ConfigLocations {
   reader: TextFileReader;
 }
 
-/** One requirements file reached through `-r`/`-c`, parsed. */
+/** One requirements file reached through `-r`/`-c`, parsed (its own include problems are in its errors). */
 export interface IncludedManifest {
   filePath: string;
   manifest: ParsedManifest;
-  /** Problems following the include (missing file, cycle), reported on the including line. */
-  findings: Finding[];
+}
+
+/** What following a requirements file's includes found. */
+export interface IncludeTree {
+  included: IncludedManifest[];
+  /** Problems with the root's own include lines (missing file, cycle, limits). */
+  rootErrors: ParseError[];
 }
 
 /**
@@ -46,7 +51,7 @@ export interface ServerEngine {
   /** Returns `text` (a safe-install.toml, possibly '') with `entry` added to `[typosquat] allow`. */
   addTyposquatAllow(text: string, entry: string): string;
   /** Follows the includes of a requirements file; `filePath` is that file, `text` its current text. */
-  resolveIncludes(filePath: string, text: string, reader: TextFileReader): Promise<IncludedManifest[]>;
+  resolveIncludes(filePath: string, text: string, reader: TextFileReader): Promise<IncludeTree>;
   /** The user-level config file (`~/.config/safe-install/config.toml` or the platform's equivalent). */
   userConfigPath(): string;
 }

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { offlineFindings } from '../../../shared/src/engine/offlineFindings';
 import type { TextFileReader } from '../../../shared/src/io';
 import type { Finding } from '../../../shared/src/model';
@@ -17,13 +16,18 @@ export function includesStage(engine: ServerEngine, reader: TextFileReader, seen
     id: 'includes',
     async run(subject, token) {
       if (subject.kind !== 'requirements' || !subject.filePath || !subject.manifest.includes?.length) return [];
-      const included = await engine.resolveIncludes(subject.filePath, subject.text, reader);
+      const tree = await engine.resolveIncludes(subject.filePath, subject.text, reader);
       if (token.isCancellationRequested) return [];
-      seen(subject.filePath, included.map((inc) => inc.filePath));
-      const findings: Finding[] = [];
-      for (const inc of included) {
-        findings.push(...inc.findings);
-        if (path.resolve(inc.filePath) === path.resolve(subject.filePath)) continue;
+      seen(subject.filePath, tree.included.map((inc) => inc.filePath));
+      const findings: Finding[] = tree.rootErrors.map((error) => ({
+        rule: 'parse-error',
+        severity: 'error',
+        message: error.message,
+        ecosystem: subject.manifest.ecosystem,
+        package: '',
+        range: error.range,
+      }));
+      for (const inc of tree.included) {
         for (const finding of offlineFindings(inc.manifest, { typosquat: subject.typosquat, config: subject.config })) {
           findings.push({ ...finding, file: finding.file ?? inc.filePath });
         }
