@@ -12,8 +12,15 @@ export function describeOneEdit(name: string, intended: string): string {
   return `has '${name[i]}' where it has '${intended[i]}'`;
 }
 
-/** "the 123rd most popular npm package" style rank phrase; empty when the list has no ranking. */
-export function rankPhrase(rank: number, ecosystemLabel: string, ranked: boolean): string {
+/** Download magnitudes by tier (floor(log10(monthly downloads))) for reasons. */
+const TIER_WORDS = ['1', '10', '100', '1,000', '10,000', '100,000', 'a million', '10 million', '100 million', 'a billion', '10 billion'];
+
+/**
+ * "the #145 most downloaded npm package (over 100 million downloads a month)"; for an unranked list,
+ * "a widely used crates.io package". `tier` is floor(log10(monthly downloads)) when known.
+ */
+export function rankPhrase(rank: number, ecosystemLabel: string, ranked: boolean, tier?: number): string {
   if (!ranked) return `a widely used ${ecosystemLabel} package`;
-  return `the #${rank.toLocaleString('en-US')} most downloaded ${ecosystemLabel} package`;
+  const downloads = tier !== undefined && TIER_WORDS[tier] ? ` (over ${TIER_WORDS[tier]} downloads a month)` : '';
+  return `the #${rank.toLocaleString('en-US')} most downloaded ${ecosystemLabel} package${downloads}`;
 }

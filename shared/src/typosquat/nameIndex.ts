@@ -194,7 +194,7 @@ export class NameIndex {
 
   private match(id: number, operator: TyposquatOperator, confidence: TyposquatConfidence, how: string): TyposquatMatch {
     const intended = this.list.names[id]!;
-    const popularity = rankPhrase(id + 1, LABEL[this.ecosystem], this.options.ranked);
+    const popularity = rankPhrase(id + 1, LABEL[this.ecosystem], this.options.ranked, this.list.tiers?.[id]);
     return { intended, operator, confidence, reason: `It ${how} '${intended}', ${popularity}.` };
   }
 }
