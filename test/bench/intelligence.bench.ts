@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   } finally {
     await server.close();
     await rm(cacheDir, { recursive: true, force: true });
-}
+  }
 }
 
 main().catch((error: unknown) => {
