@@ -21,6 +21,8 @@ export interface PackageCard {
   installScripts: string[];
   osvIds: string[];
   malwareIds: string[];
+  /** Why OSV could not be asked; when set, empty id lists mean "unknown", not "none". */
+  advisoriesUnavailable?: string;
   links: { registry?: string; repository?: string; homepage?: string; advisories: string[] };
   /** Indexes that list the package. */
   foundIn: string[];
@@ -42,6 +44,7 @@ export function packageCard(facts: PackageFacts, now: number): PackageCard {
     foundIn: [],
   };
   if (facts.resolvedVersion) card.resolvedVersion = facts.resolvedVersion;
+  if (facts.osvError) card.advisoriesUnavailable = facts.osvError;
   if (lookup.status === 'unavailable') card.note = lookup.reason;
   if (lookup.status !== 'found') return card;
   const info = lookup.info;
@@ -77,6 +80,7 @@ export function cardMarkdown(card: PackageCard): string {
   lines.push(`Downloads: ${card.downloads ? `${card.downloads.count.toLocaleString('en-US')} (${card.downloads.period})` : (card.downloadsNote ?? 'unknown')}`);
   if (card.maintainers.length > 0) lines.push(`Maintainers: ${card.maintainers.slice(0, 8).join(', ')}${card.maintainers.length > 8 ? ', …' : ''}`);
   lines.push(`Install scripts: ${card.installScripts.length > 0 ? card.installScripts.join(', ') : 'none'}`);
+  if (card.advisoriesUnavailable) lines.push(`Known malware / advisories: not checked (${card.advisoriesUnavailable})`);
   if (card.malwareIds.length > 0) lines.push(`**Known malware:** ${card.malwareIds.join(', ')}`);
   if (card.osvIds.length > 0) lines.push(`Advisories: ${card.osvIds.join(', ')}`);
   const links = [card.links.registry && `[registry](${card.links.registry})`, card.links.repository && `[source](${card.links.repository})`, card.links.homepage && `[homepage](${card.links.homepage})`].filter(Boolean);

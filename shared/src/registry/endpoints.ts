@@ -4,7 +4,7 @@
  * then the built-in defaults. Parsers take text (pure); file access goes through `ConfigFileIo`.
  */
 import ini from 'ini';
-import yaml from 'js-yaml';
+import { load as loadYaml } from 'js-yaml';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { RegistriesConfig } from '../config/schema';
@@ -181,7 +181,7 @@ export function parseCargoConfig(text: string): CargoReplacement | undefined {
 /** ~/.gemrc: the `:sources:` list. */
 export function parseGemrc(text: string): string[] {
   try {
-    const doc = yaml.load(text) as Record<string, unknown> | null;
+    const doc = loadYaml(text) as Record<string, unknown> | null;
     const sources = doc?.[':sources'] ?? doc?.sources;
     return Array.isArray(sources) ? sources.filter((s): s is string => typeof s === 'string').map(trimSlash) : [];
   } catch {

@@ -115,8 +115,9 @@ function formatText(report: AuditReport): string {
     lines.push(`  maintainers:     ${c.maintainers.length > 0 ? c.maintainers.slice(0, 10).join(', ') + (c.maintainers.length > 10 ? ', …' : '') : 'not published by this registry'}`);
     lines.push(`  install scripts: ${c.installScripts.length > 0 ? c.installScripts.join(', ') : 'none'}`);
   }
-  lines.push(`  known malware:   ${c.malwareIds.length > 0 ? c.malwareIds.join(', ') : 'none'}`);
-  lines.push(`  advisories:      ${c.osvIds.length > 0 ? c.osvIds.join(', ') : 'none'}`);
+  const none = c.advisoriesUnavailable ? 'not checked (OSV unavailable)' : 'none';
+  lines.push(`  known malware:   ${c.malwareIds.length > 0 ? c.malwareIds.join(', ') : none}`);
+  lines.push(`  advisories:      ${c.osvIds.length > 0 ? c.osvIds.join(', ') : none}`);
   for (const [label, url] of [['registry', c.links.registry], ['source', c.links.repository], ['homepage', c.links.homepage]] as const) {
     if (url) lines.push(`  ${`${label}:`.padEnd(17)}${url}`);
   }
