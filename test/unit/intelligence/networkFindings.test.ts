@@ -174,4 +174,30 @@ describe('networkFindings against the local registry', () => {
     assert.deepEqual(await networkFindings(m, { clients: clientsFor(server), config: config(), signal: new AbortController().signal }), []);
     assert.equal(server.requests, before);
   });
+
+  test('OSV answers are cached per dependency: adding one line asks OSV about that line only', async () => {
+    const clients = clientsFor(server);
+    const ctx = { clients, config: config(), signal: new AbortController().signal };
+    await networkFindings(manifest('npm', [['good-lib', '^1.0.0'], ['vuln-lib', '1.0.0']]), ctx);
+    const before = server.log.length;
+    const findings = await networkFindings(manifest('npm', [['good-lib', '^1.0.0'], ['vuln-lib', '1.0.0'], ['evil-lib', '1.0.1']]), ctx);
+    const sent = server.log.slice(before);
+    assert.deepEqual(sent.filter((l) => l.includes('querybatch')).length, 1);
+    assert.ok(!sent.some((l) => l.includes('/npm/good-lib') || l.includes('/npm/vuln-lib')), sent.join(', '));
+    assert.ok(findings.some((f) => f.rule === 'vulnerability') && findings.some((f) => f.rule === 'malware'));
+  });
+
+  test('cancelling ends the check promptly with the abort reason', async () => {
+    server.fault('/npm/good-lib', 'slow');
+    try {
+      const controller = new AbortController();
+      const started = performance.now();
+      const pending = networkFindings(manifest('npm', [['good-lib', '^1.0.0']]), { clients: clientsFor(server, { http: { timeoutMs: 10_000, totalTimeoutMs: 20_000 } }), config: config(), signal: controller.signal });
+      setImmediate(() => controller.abort(new Error('superseded by a newer edit')));
+      await assert.rejects(pending, /superseded/);
+      assert.ok(performance.now() - started < 2_000);
+    } finally {
+      server.clearFaults();
+    }
+  });
 });

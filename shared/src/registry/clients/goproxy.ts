@@ -64,7 +64,13 @@ export class GoProxyClient implements RegistryClient {
     const versions: VersionInfo[] = listed.map((version) => ({ version }));
     let latest: string | undefined;
     // @latest also covers modules that only have pseudo-versions (an empty list).
-    const latestInfo = await this.info(`${base}latest`, options);
+    let latestInfo: VersionInfo | undefined;
+    try {
+      latestInfo = await this.info(`${base}latest`, options);
+    } catch (error) {
+      // The list already proves the module exists; @latest only adds a date.
+      if (listed.length === 0) throw error;
+    }
     if (latestInfo) {
       latest = latestInfo.version;
       if (!versions.some((v) => v.version === latestInfo.version)) versions.push(latestInfo);
@@ -78,7 +84,7 @@ export class GoProxyClient implements RegistryClient {
       const entry = versions.find((v) => v.version === version);
       if (entry?.publishedAt) continue;
       const pseudo = goPseudoVersionTime(version);
-      const info = pseudo ? { version, publishedAt: pseudo } : await this.info(`${base}v/${escapeModulePath(version)}.info`, options);
+      const info = pseudo ? { version, publishedAt: pseudo } : await this.info(`${base}v/${escapeModulePath(version)}.info`, options).catch(() => undefined);
       if (!info) continue;
       if (entry) Object.assign(entry, info);
       else versions.push(info);
