@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isAdjacentSwap, isOneEditApart, osaDistance } from '../../../shared/src/typosquat/osa';
-import { DeletionIndex, deletionVariants } from '../../../shared/src/typosquat/deletionIndex';
+import { DeletionIndex, deletionVariants, forEachVariantHash } from '../../../shared/src/typosquat/deletionIndex';
 import { LongNameIndex } from '../../../shared/src/typosquat/longNameIndex';
 import { asciiFold, separatorKey, visualSkeleton } from '../../../shared/src/typosquat/lookalike';
 import { stripAffixes, stripVersionSuffix } from '../../../shared/src/typosquat/affixes';
@@ -73,6 +73,19 @@ describe('deletion index', () => {
       assert.deepEqual(index.within1(q).sort((x, y) => x - y), expected, q);
       assert.equal(index.best1(q), expected[0] ?? -1);
     }
+  });
+  test('a deletion hash computed from prefix and suffix equals the hash of the deleted string itself', () => {
+    const fullHash = (s: string) => {
+      let first = -1;
+      forEachVariantHash(s, (h) => (first = first < 0 ? h : first));
+      return first;
+    };
+    for (const name of randomNames(3, 400)) {
+      const viaRolling: number[] = [];
+      forEachVariantHash(name, (h) => viaRolling.push(h));
+      assert.deepEqual(viaRolling, deletionVariants(name).map(fullHash), name);
+    }
+    assert.notEqual(fullHash('ab'), fullHash('ba'));
   });
   test('variants skip repeated deletions of equal neighbours', () => {
     assert.deepEqual(deletionVariants('aab'), ['aab', 'ab', 'aa']);
