@@ -172,18 +172,46 @@ function markerProblem(marker: string): string | undefined {
 // Logical lines
 // ---------------------------------------------------------------------------------------------
 
-/** One logical line: its text and, for each character, the offset in the file it came from. */
+/** A run of logical characters that sit side by side in the file. */
+interface Segment {
+  /** Logical index of the run's first character. */
+  at: number;
+  /** File offset of that character. */
+  file: number;
+}
+
+/**
+ * One logical line: its text and where each character came from. Stored as runs rather than one
+ * offset per character, so a 100k-line lock file costs a few objects per line, not one number per byte.
+ */
 interface LogicalLine {
   text: string;
-  /** `map[i]` is the file offset of `text[i]`; `map[text.length]` is the offset just after the line. */
-  map: number[];
+  /** Runs in logical order; the first starts at 0. */
+  segments: Segment[];
+  /** File offset just after the line's last character. */
+  end: number;
+}
+
+/** File offset of logical index `i` (`i === text.length` gives the line's end). */
+function fileOffset(line: LogicalLine, i: number): number {
+  if (i >= line.text.length) return line.end;
+  const segs = line.segments;
+  let low = 0;
+  let high = segs.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if ((segs[mid] as Segment).at <= i) low = mid;
+    else high = mid - 1;
+  }
+  const seg = segs[low] as Segment;
+  return seg.file + (i - seg.at);
 }
 
 /** Joins `\` continuations the way pip does and cuts comments; the offsets survive both. */
 function logicalLines(text: string): LogicalLine[] {
   const out: LogicalLine[] = [];
   let pendingText = '';
-  let pendingMap: number[] = [];
+  let pendingSegments: Segment[] = [];
   let pending = false;
   let pos = 0;
   while (pos <= text.length) {
@@ -195,17 +223,16 @@ function logicalLines(text: string): LogicalLine[] {
     const line = text.slice(pos, eol);
     const isComment = commentStart(line) >= 0;
     if (!line.endsWith('\\') || isComment) {
-      let lineText = line;
-      let lineMap = rangeMap(pos, line.length);
+      const lineText = line;
       // pip prefixes a continued comment line with a space so the comment is always recognised.
       if (isComment && pending) {
-        lineText = ' ' + lineText;
-        lineMap = [pos, ...lineMap];
+        pendingSegments.push({ at: pendingText.length, file: pos });
+        pendingText += ' ';
       }
-      lineMap.push(eol);
-      out.push(finishLine(pendingText + lineText, [...pendingMap, ...lineMap]));
+      pendingSegments.push({ at: pendingText.length, file: pos });
+      out.push(finishLine(pendingText + lineText, pendingSegments, eol));
       pendingText = '';
-      pendingMap = [];
+      pendingSegments = [];
       pending = false;
     } else {
       // pip strips backslashes from both ends of a continued line before joining.
@@ -213,25 +240,16 @@ function logicalLines(text: string): LogicalLine[] {
       let b = line.length;
       while (a < b && line.charCodeAt(a) === 92) a++;
       while (b > a && line.charCodeAt(b - 1) === 92) b--;
+      pendingSegments.push({ at: pendingText.length, file: pos + a });
       pendingText += line.slice(a, b);
-      for (let k = a; k < b; k++) pendingMap.push(pos + k);
       pending = true;
     }
     if (next === pos || next > text.length) break;
     if (eol === text.length) break;
     pos = next;
   }
-  if (pending) {
-    pendingMap.push(text.length);
-    out.push(finishLine(pendingText, pendingMap));
-  }
+  if (pending) out.push(finishLine(pendingText, pendingSegments, text.length));
   return out;
-}
-
-function rangeMap(start: number, length: number): number[] {
-  const map = new Array<number>(length);
-  for (let k = 0; k < length; k++) map[k] = start + k;
-  return map;
 }
 
 /** Index of the `#` that starts a comment (at the start or after whitespace), or -1. */
@@ -242,13 +260,13 @@ function commentStart(line: string): number {
   return -1;
 }
 
-function finishLine(text: string, map: number[]): LogicalLine {
-  let end = commentStart(text);
-  if (end < 0) end = text.length;
-  while (end > 0 && isSpace(text.charCodeAt(end - 1))) end--;
-  const cut = map.slice(0, end);
-  cut.push(end < text.length ? (map[end] ?? 0) : (map[text.length] ?? 0));
-  return { text: text.slice(0, end), map: cut };
+function finishLine(text: string, segments: Segment[], lineEnd: number): LogicalLine {
+  let cut = commentStart(text);
+  if (cut < 0) cut = text.length;
+  while (cut > 0 && isSpace(text.charCodeAt(cut - 1))) cut--;
+  const full: LogicalLine = { text, segments, end: lineEnd };
+  const end = cut < text.length ? fileOffset(full, cut) : lineEnd;
+  return { text: text.slice(0, cut), segments, end };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -509,9 +527,8 @@ class LineReader {
 
   /** File range of logical characters [start, end). Ends at the last real character, not across a joined break. */
   range(start: number, end: number): Range {
-    const map = this.line.map;
-    const s = map[Math.min(start, map.length - 1)] ?? 0;
-    const e = end > start ? (map[Math.min(end - 1, map.length - 1)] ?? s) + 1 : s;
+    const s = fileOffset(this.line, start);
+    const e = end > start ? fileOffset(this.line, end - 1) + 1 : s;
     return this.index.rangeAt(s, Math.max(s, e));
   }
 }

@@ -3,6 +3,15 @@ import type { ParseError, Range } from '../../model';
 import { LineIndex } from '../../text/lineIndex';
 import { scanToml, toPlain, type TomlEntry, type TomlNode, type TomlScan, type TomlTableNode } from './scanner';
 
+/** The scanner's reading, for a file smol-toml rejected; empty if even that fails. */
+function recovered(scan: TomlScan): PlainTable {
+  try {
+    return toPlain(scan.root) as PlainTable;
+  } catch {
+    return {};
+  }
+}
+
 /** A path into a TOML document: table keys and array indices. */
 export type TomlPath = ReadonlyArray<string | number>;
 
@@ -46,7 +55,7 @@ export class TomlDocument {
       this.errors.push(this.describe(error));
     }
     this.valid = value !== undefined;
-    this.value = value ?? (toPlain(this.scan.root) as PlainTable);
+    this.value = value ?? recovered(this.scan);
   }
 
   /** Value at `path`, own properties only. */

@@ -231,6 +231,8 @@ class Scanner {
     const keys: Key[] = [];
     for (;;) {
       this.skipBlank(false);
+      // Bounded like value nesting: each part is a table level, and later walks recurse through them.
+      if (keys.length >= MAX_DEPTH) this.fail('key has too many dotted parts');
       keys.push(this.key());
       this.skipBlank(false);
       if (this.text.charCodeAt(this.pos) !== 46 /* . */) return keys;
