@@ -24,6 +24,7 @@ describe('settings and config files', () => {
     await s.open(b, '{ "dependencies": { "lodahs": "1", "axois": "1" } }');
     assert.deepEqual(names(await s.diagnosticsFor(a)), ['reqeusts', 'djnago']);
     assert.deepEqual(names(await s.diagnosticsFor(b)), ['lodahs', 'axois']);
+    assert.equal(s.configurationRequests, 2, 'settings are asked once per document, then cached');
 
     // Only the requirements file's scope turns the check off; the other keeps the default.
     s.settings.set(a, { typosquat: { enabled: false } });

@@ -30,6 +30,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
   createProtocolConnection,
+  type ClientCapabilities,
   type CodeAction,
   type Command,
   type Diagnostic,
@@ -61,6 +62,8 @@ export class LspSession {
   readonly connection: ProtocolConnection;
   readonly settings: SettingsByScope = new Map();
   readonly logs: string[] = [];
+  /** How many workspace/configuration requests the server sent. */
+  configurationRequests = 0;
   /** Every publishDiagnostics received, in order. */
   readonly published: PublishDiagnosticsParams[] = [];
   private readonly latest = new Map<string, PublishDiagnosticsParams>();
@@ -77,9 +80,10 @@ export class LspSession {
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => this.onDiagnostics(params));
     this.connection.onNotification(LogMessageNotification.type, (params) => this.logs.push(params.message));
     this.connection.onRequest(RegistrationRequest.type, () => null);
-    this.connection.onRequest(ConfigurationRequest.type, (params) =>
-      params.items.map((item) => this.settings.get(item.scopeUri ?? '') ?? this.settings.get('') ?? null),
-    );
+    this.connection.onRequest(ConfigurationRequest.type, (params) => {
+      this.configurationRequests++;
+      return params.items.map((item) => this.settings.get(item.scopeUri ?? '') ?? this.settings.get('') ?? null);
+    });
     this.connection.onRequest(ApplyWorkspaceEditRequest.type, async (params) => {
       await this.applyWorkspaceEdit(params.edit);
       return { applied: true };
@@ -88,7 +92,7 @@ export class LspSession {
   }
 
   /** Starts the server with a fresh temp workspace folder (and a private user config dir). */
-  static async start(options: { initializationOptions?: unknown } = {}): Promise<LspSession> {
+  static async start(options: { initializationOptions?: unknown; capabilities?: ClientCapabilities } = {}): Promise<LspSession> {
     const workspace = await mkdtemp(path.join(os.tmpdir(), 'si-lsp-'));
     const configHome = path.join(workspace, '.user-config');
     const child = spawn(process.execPath, [serverScript, '--stdio'], {
@@ -103,7 +107,7 @@ export class LspSession {
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'ws' }],
       initializationOptions: options.initializationOptions,
-      capabilities: {
+      capabilities: options.capabilities ?? {
         workspace: {
           configuration: true,
           workspaceFolders: true,

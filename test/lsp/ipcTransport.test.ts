@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
+import { it } from 'node:test';
+import {
+  createProtocolConnection,
+  ExitNotification,
+  InitializeRequest,
+  IPCMessageReader,
+  IPCMessageWriter,
+  ShutdownRequest,
+} from 'vscode-languageserver-protocol/node';
+import { IGNORE_PACKAGE_COMMAND } from '../../shared/src/protocol';
+import { serverScript } from './lspHarness';
+
+// The VS Code extension starts the server with TransportKind.ipc; this speaks to it the same way.
+it('serves over node IPC, as the extension starts it', async () => {
+  const child = fork(serverScript, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+  connection.listen();
+  const result = await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {} });
+  assert.deepEqual(result.capabilities.executeCommandProvider?.commands, [IGNORE_PACKAGE_COMMAND]);
+  assert.equal(result.serverInfo?.name, 'safe-install');
+  await connection.sendRequest(ShutdownRequest.type);
+  await connection.sendNotification(ExitNotification.type);
+  assert.equal(await exited, 0);
+  connection.dispose();
+});
