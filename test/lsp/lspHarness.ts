@@ -26,6 +26,8 @@ import {
   LogMessageNotification,
   PublishDiagnosticsNotification,
   RegistrationRequest,
+  ShowMessageNotification,
+  ShowMessageRequest,
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
@@ -62,6 +64,8 @@ export class LspSession {
   readonly connection: ProtocolConnection;
   readonly settings: SettingsByScope = new Map();
   readonly logs: string[] = [];
+  /** window/showMessage texts, in order. */
+  readonly messages: string[] = [];
   /** How many workspace/configuration requests the server sent. */
   configurationRequests = 0;
   /** Every publishDiagnostics received, in order. */
@@ -79,6 +83,11 @@ export class LspSession {
     this.connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => this.onDiagnostics(params));
     this.connection.onNotification(LogMessageNotification.type, (params) => this.logs.push(params.message));
+    this.connection.onNotification(ShowMessageNotification.type, (params) => this.messages.push(params.message));
+    this.connection.onRequest(ShowMessageRequest.type, (params) => {
+      this.messages.push(params.message);
+      return null;
+    });
     this.connection.onRequest(RegistrationRequest.type, () => null);
     this.connection.onRequest(ConfigurationRequest.type, (params) => {
       this.configurationRequests++;

@@ -69,6 +69,18 @@ describe('bad input and edit bursts', () => {
     assert.deepEqual(versions, [...versions].sort((x, y) => x - y), 'never an older version after a newer one');
   });
 
+  it('"Ignore" on a broken safe-install.toml leaves the file alone and tells the user why', async () => {
+    const uri = s.uri('requirements.txt');
+    await s.open(uri, 'reqeusts\n');
+    await s.diagnosticsFor(uri);
+    const broken = '[typosquat]\nallow = "not a list"\n';
+    await s.writeFile('safe-install.toml', broken);
+    await s.executeCommand(IGNORE_PACKAGE_COMMAND, [{ uri, ecosystem: 'PyPI', name: 'reqeusts' }]);
+    assert.equal(await s.readFile('safe-install.toml'), broken);
+    assert.ok(s.messages.some((m) => /could not add 'reqeusts'/.test(m)), s.messages.join('\n'));
+    assert.ok(s.alive);
+  });
+
   it('closing a document clears its diagnostics', async () => {
     const uri = s.uri('requirements-close.txt');
     await s.open(uri, 'reqeusts\n');
