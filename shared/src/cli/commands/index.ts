@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command';
+import { AUDIT_SUMMARY, auditCommand } from './audit';
 import { SCAN_SUMMARY, scanCommand } from './scan';
 
 /** A subcommand as the top-level help lists it. */
@@ -10,4 +11,5 @@ export interface CommandEntry {
 /** Every subcommand by name. Adding one (install, audit, check-env) is one line here. */
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   scan: { run: scanCommand, summary: SCAN_SUMMARY },
+  audit: { run: auditCommand, summary: AUDIT_SUMMARY },
 };
