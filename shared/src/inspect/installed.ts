@@ -57,11 +57,19 @@ export interface InstalledReport {
 
 // -S: do not run site.py, so the .pth files under inspection are NOT executed by asking where they are.
 // -I: ignore PYTHON* variables and the user's site folder on sys.path (the path is still reported).
+// Skipping site.py also skips its venv detection (site.venv() would process .pth files), so the script
+// finds pyvenv.cfg itself and asks sysconfig for that prefix's folders.
 const SITE_SCRIPT = [
-  'import json, site, sysconfig',
+  'import json, os, site, sys, sysconfig',
   'dirs = []',
   'try:\n    dirs += list(site.getsitepackages())\nexcept Exception:\n    pass',
   "for key in ('purelib', 'platlib'):\n    try:\n        dirs.append(sysconfig.get_paths()[key])\n    except Exception:\n        pass",
+  'exe_dir = os.path.dirname(os.path.abspath(sys.executable))',
+  'for prefix in (exe_dir, os.path.dirname(exe_dir)):',
+  "    if os.path.isfile(os.path.join(prefix, 'pyvenv.cfg')):",
+  "        for key in ('purelib', 'platlib'):",
+  "            try:\n                dirs.append(sysconfig.get_paths(vars={'base': prefix, 'platbase': prefix})[key])\n            except Exception:\n                pass",
+  '        break',
   'try:\n    user = site.getusersitepackages()\nexcept Exception:\n    user = None',
   "print(json.dumps({'site': dirs, 'user': user}))",
 ].join('\n');

@@ -15,8 +15,9 @@ const GO_DECODE = /\bbase64\.\w+\.DecodeString\b|\bhex\.DecodeString\b/g;
 const SH_DECODE_EXEC =
   /\bbase64[ \t]+(?:-d|--decode|-D)\b[^\n]{0,200}?\|[ \t]*(?:sudo[ \t]+)?(?:ba|z|da)?sh\b|\bxxd[ \t]+-r[ \t]+-p\b[^\n]{0,200}?\|[ \t]*(?:ba|z|da)?sh\b|\beval[ \t]+"?\$\([^)\n]{0,300}base64[ \t]+(?:-d|--decode)|\bFromBase64String\b[^\n]{0,300}(?:\bIEX\b|Invoke-Expression)|-(?:EncodedCommand|enc)[ \t]+[A-Za-z0-9+/=]{40,}/gi;
 
+// One curl/wget alternative with a single bounded lazy scan: a line of thousands of "curl " stays linear.
 const DOWNLOAD_EXEC =
-  /\b(?:curl|wget)\b[^\n|;&]{0,300}\|[ \t]*(?:sudo[ \t]+)?(?:ba|z|da|k)?sh\b|\b(?:curl|wget)\b[^\n|;&]{0,300}\|[ \t]*(?:sudo[ \t]+)?python[23]?\b|\b(?:curl|wget)\b[^\n;]{0,300}(?:&&|;)[ \t]*chmod[ \t]+(?:[ugoa]*\+x|[0-7]?[0-7][1357][0-7]?)\b|\b(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod|DownloadString|DownloadFile)\b[^\n]{0,300}(?:\|[ \t]*iex\b|Invoke-Expression|Start-Process)|\bexec\s*\(\s*(?:urllib\.request\.|urllib2\.|request\.)?urlopen\s*\(|\bexec\s*\(\s*requests\.get\s*\(|\beval\s*\(\s*(?:await\s+)?\(?\s*(?:await\s+)?fetch\s*\(|\b(?:ba)?sh[ \t]+<\s*\(\s*(?:curl|wget)\b|\bsh[ \t]+-c[ \t]+["']?\$\(\s*(?:curl|wget)\b/gi;
+  /\b(?:curl|wget)\b[^\n]{0,200}?(?:\|[ \t]*(?:sudo[ \t]+)?(?:(?:ba|z|da|k)?sh|python[23]?)\b|(?:&&|;)[ \t]*chmod[ \t]+(?:[ugoa]*\+x|[0-7]?[0-7][1357][0-7]?)\b)|\b(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod|DownloadString|DownloadFile)\b[^\n]{0,200}?(?:\|[ \t]*iex\b|Invoke-Expression|Start-Process)|\bexec\s*\(\s*(?:urllib\.request\.|urllib2\.|request\.)?urlopen\s*\(|\bexec\s*\(\s*requests\.get\s*\(|\beval\s*\(\s*(?:await\s+)?\(?\s*(?:await\s+)?fetch\s*\(|\b(?:ba)?sh[ \t]+<\s*\(\s*(?:curl|wget)\b|\bsh[ \t]+-c[ \t]+["']?\$\(\s*(?:curl|wget)\b/gi;
 
 const REVERSE_SHELL =
   /\/dev\/(?:tcp|udp)\/[\w.${}-]{1,100}\/\d{1,5}|\bn(?:c|cat|etcat)\b[^\n|;]{0,100}[ \t]-[ec][ \t]*(?:\/bin\/)?(?:ba|z)?sh\b|\bsocat\b[^\n]{0,100}\bexec:|\b(?:ba)?sh[ \t]+-i[ \t]*[<>]&|\bmkfifo\b[^\n;]{0,80};[^\n]{0,80}\bnc\b|\bpty\.spawn\(\s*['"](?:\/bin\/)?(?:ba|z)?sh['"]|\bos\.dup2\(\s*\w+\.fileno\(\)\s*,\s*[012]\s*\)/g;
