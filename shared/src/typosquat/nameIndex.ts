@@ -53,11 +53,14 @@ export class NameIndex {
     private readonly options: NameIndexOptions,
   ) {
     this.names = list.names.map((n) => normalizeName(ecosystem, n));
-    this.names.forEach((n, id) => {
+    for (let id = 0; id < this.names.length; id++) {
+      const n = this.names[id]!;
       if (!this.rankOf.has(n)) this.rankOf.set(n, id);
-      const scope = splitScope(n);
-      if (scope) this.knownScopes.add(scope.scope);
-    });
+      if (n.charCodeAt(0) === 64 /* @ */) {
+        const slash = n.indexOf('/');
+        if (slash > 1) this.knownScopes.add(n.slice(1, slash));
+      }
+    }
     this.anchorCount = Math.min(options.anchorCount, this.names.length);
     const editable: number[] = [];
     for (let id = 0; id < this.anchorCount; id++) {
