@@ -33,9 +33,10 @@ export function offlineFindings(manifest: ParsedManifest, ctx: OfflineCheckConte
     findings.push({
       rule: 'typosquat',
       severity: SEVERITY_BY_CONFIDENCE[match.confidence ?? 'high'],
-      // A wrong pick (a deprecated stub such as PyPI `sklearn`) is advice, not an accusation of squatting.
+      // A wrong pick (a deprecated stub such as PyPI `sklearn`) or an import name written as a project
+      // (`cv2`) is advice, not an accusation of squatting.
       message:
-        match.operator === 'wrong-pick'
+        match.operator === 'wrong-pick' || match.operator === 'import-name'
           ? match.reason
           : `'${dep.name}' looks like a typosquat of '${match.intended}'. ${match.reason}`,
       ecosystem: dep.ecosystem,

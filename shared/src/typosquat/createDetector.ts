@@ -1,7 +1,7 @@
 import type { Ecosystem } from '../model';
 import type { TyposquatDetector, TyposquatMatch } from './detector';
 import { GoPathIndex } from './goPath';
-import { KNOWN_MISSPELLINGS, KNOWN_WRONG_PICKS } from './knownNames';
+import { KNOWN_MISSPELLINGS, KNOWN_WRONG_PICKS, PYPI_IMPORT_NAMES } from './knownNames';
 import { NameIndex, type NameIndexOptions } from './nameIndex';
 import type { PopularList } from './popularList';
 
@@ -65,6 +65,25 @@ export class PopularNameDetector implements TyposquatDetector {
     return this;
   }
 
+  /** A PyPI import name written as a requirement (`cv2`, `yaml`): advice when the name is a popular project, a warning when not. */
+  private importName(name: string): TyposquatMatch {
+    const project = PYPI_IMPORT_NAMES[name]!;
+    if (this.index('PyPI')?.isPopular(name)) {
+      return {
+        intended: project,
+        operator: 'import-name',
+        confidence: 'low',
+        reason: `'${name}' is a different project from '${project}', which provides the '${name}' module most code imports.`,
+      };
+    }
+    return {
+      intended: project,
+      operator: 'import-name',
+      confidence: 'medium',
+      reason: `'${name}' is the module '${project}' provides, not that project's name; a PyPI project called '${name}' belongs to someone else.`,
+    };
+  }
+
   private goIndex(): GoPathIndex | undefined {
     const list = this.lists.get('Go');
     if (!this.go && list) this.go = new GoPathIndex(list.names);
@@ -83,6 +102,7 @@ export class PopularNameDetector implements TyposquatDetector {
     }
     const wrong = KNOWN_WRONG_PICKS[ecosystem]?.[normalizedName];
     if (wrong) return { intended: wrong.intended, operator: 'wrong-pick', confidence: 'low', reason: wrong.reason };
+    if (ecosystem === 'PyPI' && Object.hasOwn(PYPI_IMPORT_NAMES, normalizedName)) return this.importName(normalizedName);
     if (ecosystem === 'Go') return this.goIndex()?.check(normalizedName);
     return this.index(ecosystem)?.check(normalizedName, rawName);
   }

@@ -13,7 +13,8 @@ export type TyposquatOperator =
   | 'go-path'
   | 'word-order'
   | 'known-misspelling'
-  | 'wrong-pick';
+  | 'wrong-pick'
+  | 'import-name';
 
 /**
  * How sure the match is: `high` for look-alikes of a much more popular package that a person would not

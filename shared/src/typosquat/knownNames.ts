@@ -29,3 +29,34 @@ export const KNOWN_WRONG_PICKS: Partial<Record<Ecosystem, Record<string, { inten
     },
   },
 };
+
+/**
+ * PyPI: import names that differ from the project that provides them. Writing the import name in a
+ * requirements file installs whatever project holds that name, which is a known way to get squatted.
+ * Keyed by normalised name; the value is the project people usually mean.
+ */
+export const PYPI_IMPORT_NAMES: Record<string, string> = {
+  cv2: 'opencv-python',
+  yaml: 'PyYAML',
+  pil: 'Pillow',
+  bs4: 'beautifulsoup4',
+  dateutil: 'python-dateutil',
+  dotenv: 'python-dotenv',
+  jwt: 'PyJWT',
+  magic: 'python-magic',
+  serial: 'pyserial',
+  usb: 'pyusb',
+  crypto: 'pycryptodome',
+  attr: 'attrs',
+  docx: 'python-docx',
+  pptx: 'python-pptx',
+  zmq: 'pyzmq',
+  gi: 'PyGObject',
+  skimage: 'scikit-image',
+  'google-protobuf': 'protobuf',
+  mysqldb: 'mysqlclient',
+  fitz: 'PyMuPDF',
+  win32api: 'pywin32',
+  telegram: 'python-telegram-bot',
+  discord: 'discord.py',
+};

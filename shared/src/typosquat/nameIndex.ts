@@ -168,6 +168,9 @@ export class NameIndex {
         return this.match(sibling, 'affix', 'medium', `swaps the prefix or suffix ('${affix}') of`);
       }
     }
+    // The popular name with its affix dropped (`dateutil` for `python-dateutil`).
+    const dropped = this.byAffixCore.get(name);
+    if (dropped !== undefined) return this.match(dropped, 'affix', 'medium', 'drops a prefix or suffix of');
     return undefined;
   }
 

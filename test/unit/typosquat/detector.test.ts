@@ -49,6 +49,10 @@ const POSITIVES: Array<[Ecosystem, string, string, TyposquatOperator, 'high' | '
   ['Go', 'githib.com/stretchr/testify', 'github.com/stretchr/testify', 'go-path', 'high'],
   ['Go', 'github.com/go-yaml/yaml-go', 'github.com/go-yaml/yaml', 'go-path', 'high'],
   ['PyPI', 'sklearn', 'scikit-learn', 'wrong-pick', 'low'],
+  ['PyPI', 'cv2', 'opencv-python', 'import-name', 'medium'], // an import name nobody popular owns
+  ['PyPI', 'jwt', 'PyJWT', 'import-name', 'low'], // a popular, different project
+  ['PyPI', 'dateutil', 'python-dateutil', 'import-name', 'medium'],
+  ['npm', 'posthog', 'posthog-js', 'affix', 'medium'], // the popular name with its affix dropped
 ];
 
 /** Benign look-alikes that must not fire: popular names near other popular names, and unrelated names. */
@@ -62,7 +66,7 @@ const NEGATIVES: Array<[Ecosystem, string]> = [
   ['Go', 'github.com/sirupsen/logrus/hooks/syslog'], ['Go', 'gopkg.in/yaml.v2'], ['Go', 'github.com/stretchr/testify/v2'],
   ['Go', 'github.com/acme/internal-tool'], ['npm', '@mycorp/lodash'], ['npm', '@babel/coree'], // own scope: only its owner publishes there
   ['npm', 'my-internal-widget'], ['PyPI', 'acme-billing'], ['crates.io', 'serde'], ['crates.io', 'serde_json'], ['RubyGems', 'rails'],
-  ['npm', 'abc'], ['PyPI', 'ab'], ['npm', 'yam'],
+  ['npm', 'abc'], ['PyPI', 'ab'], ['npm', 'yam'], ['PyPI', 'PyYAML'], ['PyPI', 'attrs'], ['PyPI', 'opencv-python'], ['npm', 'cv2'],
 ];
 
 describe('typosquat detector on the shipped lists', () => {
