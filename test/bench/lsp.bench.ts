@@ -8,6 +8,8 @@ import { gunzipSync } from 'node:zlib';
 import { LspSession, serverScript } from '../lsp/lspHarness';
 
 const RUNS = 9;
+/** Runs before the measured ones: JIT warm-up and the first (memoised) typosquat look-ups of these names. */
+const WARMUP = 3;
 /** Longer than the server's quiet window, so each edit meets an idle document (a user's pause). */
 const USER_PAUSE_MS = 200;
 const OPEN_TARGET_MS = 100;
@@ -61,19 +63,21 @@ async function measure(s: LspSession, label: string, file: string, text: string,
   const opens: number[] = [];
   const edits: number[] = [];
   let findings = 0;
-  for (let run = 0; run < RUNS; run++) {
+  let coldOpen = 0;
+  for (let run = 0; run < WARMUP + RUNS; run++) {
     const uri = s.uri(`run${run}-${file}`.replace(/^(run\d+)-/, '$1/'));
     let start = performance.now();
     await s.open(uri, text);
     const opened = await s.waitForDiagnostics(uri, (p) => p.version === 1);
-    opens.push(performance.now() - start);
+    if (run === 0) coldOpen = performance.now() - start;
+    if (run >= WARMUP) opens.push(performance.now() - start);
     findings = opened.diagnostics.length;
     await pause(USER_PAUSE_MS);
     const { line, from, to } = editLine(text, run);
     start = performance.now();
     const version = await s.change(uri, [{ range: { start: { line, character: 0 }, end: { line, character: from.length } }, text: to }]);
     await s.waitForDiagnostics(uri, (p) => p.version === version);
-    edits.push(performance.now() - start);
+    if (run >= WARMUP) edits.push(performance.now() - start);
     await s.close(uri);
   }
   const open = median(opens);
@@ -81,7 +85,8 @@ async function measure(s: LspSession, label: string, file: string, text: string,
   const ok = open < OPEN_TARGET_MS && edit < EDIT_TARGET_MS;
   console.log(
     `${label}: ${findings} diagnostics; open median ${open.toFixed(1)} ms (target < ${OPEN_TARGET_MS}: ${open < OPEN_TARGET_MS ? 'met' : 'NOT met'}), ` +
-      `one-line edit median ${edit.toFixed(1)} ms (target < ${EDIT_TARGET_MS}: ${edit < EDIT_TARGET_MS ? 'met' : 'NOT met'}); runs ${RUNS}`,
+      `one-line edit median ${edit.toFixed(1)} ms (target < ${EDIT_TARGET_MS}: ${edit < EDIT_TARGET_MS ? 'met' : 'NOT met'}); ` +
+      `${RUNS} runs after ${WARMUP} warm-up; first (cold) open ${coldOpen.toFixed(0)} ms`,
   );
   return ok;
 }

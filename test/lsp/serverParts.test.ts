@@ -17,19 +17,24 @@ import { readResourceSettings } from '../../server/src/settings/resourceSettings
 class FakeTimers implements Timers {
   private next = 1;
   private readonly pending = new Map<number, { at: number; callback: () => void }>();
-  now = 0;
+  time = 0;
+  now(): number {
+    return this.time;
+  }
   set(callback: () => void, ms: number): unknown {
     const id = this.next++;
-    this.pending.set(id, { at: this.now + ms, callback });
+    this.pending.set(id, { at: this.time + ms, callback });
     return id;
   }
   clear(handle: unknown): void {
     this.pending.delete(handle as number);
   }
-  advance(ms: number): void {
-    this.now += ms;
+  /** Moves the clock; `fire` false leaves due timers unfired (a busy event loop runs them late). */
+  advance(ms: number, fire = true): void {
+    this.time += ms;
+    if (!fire) return;
     for (const [id, timer] of [...this.pending].sort((a, b) => a[1].at - b[1].at)) {
-      if (timer.at > this.now || !this.pending.has(id)) continue;
+      if (timer.at > this.time || !this.pending.has(id)) continue;
       this.pending.delete(id);
       timer.callback();
     }
@@ -76,6 +81,19 @@ describe('DiagnosisScheduler', () => {
     assert.equal(runs.length, 3, 'idle again: leading edge again');
     scheduler.request('b');
     assert.equal(runs.length, 4, 'documents are scheduled independently');
+    // The quiet window has passed but its timer has not fired yet: still idle, so still immediate.
+    timers.advance(100, false);
+    scheduler.request('b');
+    assert.equal(runs.length, 5, 'a late timer does not delay the leading edge');
+    // A burst keeps the window open: each request inside it pushes the trailing run out.
+    timers.advance(60);
+    scheduler.request('b');
+    timers.advance(60);
+    scheduler.request('b');
+    timers.advance(60);
+    assert.equal(runs.length, 5, 'no run while the edits keep coming');
+    timers.advance(40);
+    assert.equal(runs.length, 6, 'one trailing run after the burst');
     scheduler.cancel('a');
     assert.equal(runs[2]?.token.isCancellationRequested, true, 'closing cancels');
     scheduler.dispose();

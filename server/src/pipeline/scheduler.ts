@@ -4,11 +4,14 @@ import { CancellationTokenSource, type CancellationToken } from 'vscode-language
 export interface Timers {
   set(callback: () => void, ms: number): unknown;
   clear(handle: unknown): void;
+  /** Milliseconds on a monotonic clock. */
+  now(): number;
 }
 
 const realTimers: Timers = {
   set: (callback, ms) => setTimeout(callback, ms),
   clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  now: () => performance.now(),
 };
 
 /** What the scheduler runs for one document; it must check `token` after every await. */
@@ -17,6 +20,8 @@ export type DiagnosisRun = (uri: string, token: CancellationToken) => Promise<vo
 interface UriState {
   /** The quiet window after the last run started; requests inside it are coalesced. */
   window?: unknown;
+  /** When the current window opened (the last request or run start). */
+  windowStart: number;
   pending: boolean;
   running?: CancellationTokenSource;
 }
@@ -40,15 +45,17 @@ export class DiagnosisScheduler {
   request(uri: string): void {
     let state = this.states.get(uri);
     if (!state) {
-      state = { pending: false };
+      state = { pending: false, windowStart: 0 };
       this.states.set(uri, state);
     }
     state.running?.cancel();
-    if (state.window === undefined) {
+    if (state.window !== undefined) this.timers.clear(state.window);
+    // Idle means the window has passed, even if its timer is late (a busy machine fires timers late).
+    if (state.window === undefined || this.timers.now() - state.windowStart >= this.quietMs) {
+      state.pending = false;
       this.start(uri, state);
     } else {
       state.pending = true;
-      this.timers.clear(state.window);
     }
     this.openWindow(uri, state);
   }
@@ -68,6 +75,7 @@ export class DiagnosisScheduler {
   }
 
   private openWindow(uri: string, state: UriState): void {
+    state.windowStart = this.timers.now();
     state.window = this.timers.set(() => {
       state.window = undefined;
       if (this.states.get(uri) !== state) return;
