@@ -19,8 +19,8 @@ import type { TextFileReader } from '../../shared/src/io';
 import { manifestKindForPath } from '../../shared/src/manifests/index';
 import type { Finding, ManifestKind } from '../../shared/src/model';
 import { DocumentFindingsRequest, IGNORE_PACKAGE_COMMAND, RecheckAllNotification } from '../../shared/src/protocol';
-import { readIgnoreArgs, typosquatCodeActions } from './actions/codeActions';
-import { allowEntry, configFileEdit } from './actions/ignorePackage';
+import { typosquatCodeActions } from './actions/codeActions';
+import { runIgnoreCommand } from './actions/ignoreCommand';
 import { DiagnosticsStore } from './diagnostics/diagnosticsStore';
 import { toDiagnostic } from './diagnostics/toDiagnostic';
 import type { LoadedConfig, ServerEngine } from './engine/serverEngine';
@@ -303,33 +303,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
 
   connection.onExecuteCommand(async (params) => {
-    if (params.command !== IGNORE_PACKAGE_COMMAND) return null;
-    const args = readIgnoreArgs(params.arguments?.[0]);
-    if (!args) {
-      log(`safe-install: ${IGNORE_PACKAGE_COMMAND} needs {uri, ecosystem, name}`);
-      return null;
-    }
-    try {
-      const rootUri = roots.rootFor(args.uri);
-      const configPath = ProjectConfigs.projectConfigPath(rootUri);
-      const configUri = uriToFilePath(rootUri) !== undefined ? filePathToUri(configPath) : `${rootUri}/${PROJECT_CONFIG_FILE}`;
-      const text = await reader.readText(configPath).catch(() => undefined);
-      const openDoc = documents.get(configUri);
-      const newText = engine.addTyposquatAllow(text ?? '', allowEntry(args.ecosystem, args.name));
-      const result = await connection.workspace.applyEdit({
-        label: `Ignore '${args.name}' in this workspace`,
-        edit: configFileEdit({ uri: configUri, text, version: openDoc?.version }, newText),
-      });
-      if (!result.applied) {
-        log(`safe-install: the editor did not apply the edit to ${PROJECT_CONFIG_FILE}${result.failureReason ? `: ${result.failureReason}` : ''}`);
-        return null;
-      }
-      // The client may report the new text later (or, for a closed file, only on save): use it now.
-      if (uriToFilePath(configUri) !== undefined) reader.remember(configPath, newText);
-      configChanged();
-    } catch (error) {
-      log(`safe-install: ignoring '${args.name}' failed`, error);
-      void connection.window.showErrorMessage(`safe-install: could not add '${args.name}' to ${PROJECT_CONFIG_FILE}: ${error instanceof Error ? error.message : String(error)}`);
+    if (params.command === IGNORE_PACKAGE_COMMAND) {
+      await runIgnoreCommand({ connection, documents, engine, reader, roots, configChanged, log }, params.arguments?.[0]);
     }
     return null;
   });
