@@ -5,6 +5,9 @@ import type { TyposquatMatch } from './detector';
 /**
  * Go module paths compared element by element: a look-alike keeps every element of a popular path but
  * one, and that one imitates the original (`github.com/boltdb-go/bolt` for `github.com/boltdb/bolt`).
+ * Only elements a stranger controls count: the host (a look-alike domain) and, on shared code hosts, the
+ * owner. A repository renamed under the same owner, or any path under a vanity domain, was published by
+ * whoever owns the original, so it is not a squat.
  * Case-only differences are never reported: code hosts resolve owners and repositories case-insensitively,
  * so `github.com/Sirupsen/logrus` is the same repository as `github.com/sirupsen/logrus`, not an impostor.
  */
@@ -67,9 +70,10 @@ export class GoPathIndex {
             count++;
           }
         }
-        if (count !== 1) continue;
+        // Only the owner element of a shared host: everything else is controlled by the original's owner.
+        if (count !== 1 || differing !== 1 || !SHARED_HOSTS.has(host)) continue;
         const how = elementLookalike(elements[differing]!, popular[differing]!);
-        if (how) return this.match(id, `Its element '${elements[differing]}' ${how} '${popular[differing]}' and the rest of the path is the same`);
+        if (how) return this.match(id, `Its owner '${elements[differing]}' ${how} '${popular[differing]}' and the rest of the path is the same`);
       }
     }
     return undefined;
@@ -80,6 +84,9 @@ export class GoPathIndex {
     return { intended, operator: 'go-path', reason: `${why} as in '${intended}', a widely used Go module.`, confidence: 'high' };
   }
 }
+
+/** Hosts where the element after the host is an account anyone can register (gopkg.in maps it to a GitHub owner). */
+const SHARED_HOSTS = new Set(['github.com', 'gitlab.com', 'bitbucket.org', 'gopkg.in', 'gitee.com', 'codeberg.org']);
 
 /** Lower-cased, without a trailing major-version element (`/v2`) or gopkg.in suffix (`.v3`). */
 export function canonicalGoPath(path: string): string {

@@ -45,9 +45,10 @@ const POSITIVES: Array<[Ecosystem, string, string, TyposquatOperator, 'high' | '
   ['PyPI', 'requests-2', 'requests', 'version-suffix', 'medium'],
   ['npm', 'typescript-eslitn', 'typescript-eslint', 'transposition', 'high'],
   ['npm', 'eslint-config-prettierxx', 'eslint-config-prettier', 'edit-distance', 'medium'], // two edits, long name
-  ['Go', 'github.com/stretchr/testfy', 'github.com/stretchr/testify', 'go-path', 'high'],
+  ['Go', 'github.com/stretchrr/testify', 'github.com/stretchr/testify', 'go-path', 'high'],
   ['Go', 'githib.com/stretchr/testify', 'github.com/stretchr/testify', 'go-path', 'high'],
-  ['Go', 'github.com/go-yaml/yaml-go', 'github.com/go-yaml/yaml', 'go-path', 'high'],
+  ['Go', 'go.ubor.org/zap', 'go.uber.org/zap', 'go-path', 'high'],
+  ['Go', 'github.com/go-yml/yaml', 'github.com/go-yaml/yaml', 'go-path', 'high'],
   ['PyPI', 'sklearn', 'scikit-learn', 'wrong-pick', 'low'],
   ['PyPI', 'cv2', 'opencv-python', 'import-name', 'medium'], // an import name nobody popular owns
   ['PyPI', 'jwt', 'PyJWT', 'import-name', 'low'], // a popular, different project
@@ -64,7 +65,9 @@ const NEGATIVES: Array<[Ecosystem, string]> = [
   ['PyPI', 'Python_Dateutil'], // PEP 503 spelling of a popular name
   ['Go', 'github.com/sirupsen/logrus'], ['Go', 'github.com/Sirupsen/logrus'], ['Go', 'github.com/SIRUPSEN/LOGRUS'], // case trap
   ['Go', 'github.com/sirupsen/logrus/hooks/syslog'], ['Go', 'gopkg.in/yaml.v2'], ['Go', 'github.com/stretchr/testify/v2'],
-  ['Go', 'github.com/acme/internal-tool'], ['npm', '@mycorp/lodash'], ['npm', '@babel/coree'], // own scope: only its owner publishes there
+  ['Go', 'github.com/acme/internal-tool'],
+  // Published by the original's owner: a sibling repository, or any path under a vanity domain.
+  ['Go', 'github.com/stretchr/testfy'], ['Go', 'github.com/go-kit/kit-go'], ['Go', 'go.uber.org/zapp'], ['npm', '@mycorp/lodash'], ['npm', '@babel/coree'], // own scope: only its owner publishes there
   ['npm', 'my-internal-widget'], ['PyPI', 'acme-billing'], ['crates.io', 'serde'], ['crates.io', 'serde_json'], ['RubyGems', 'rails'],
   ['npm', 'abc'], ['PyPI', 'ab'], ['npm', 'yam'], ['PyPI', 'PyYAML'], ['PyPI', 'attrs'], ['PyPI', 'opencv-python'], ['npm', 'cv2'],
 ];
