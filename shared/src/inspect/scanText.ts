@@ -147,12 +147,16 @@ export function scanText(input: ScanTextInput): SourceFinding[] {
     if (rule.role !== 'indicator') continue;
     if (rule.installTimeOnly && !input.installTime) continue;
     if (rule.minCount !== undefined && matches.length < rule.minCount) continue;
-    const escalators = (rule.escalateWith ?? []).filter((family) => capabilities.has(family));
-    const steps = (escalators.length > 0 ? 1 : 0) + installStep;
+    const capabilityAllowed = !rule.escalateOnlyAtInstall || input.installTime;
+    const escalators = capabilityAllowed ? (rule.escalateWith ?? []).filter((family) => capabilities.has(family)) : [];
+    const partners = [...byId.values()].filter((other) => other.rule.role === 'indicator' && other.rule.id !== rule.id && (rule.escalateWithFamilies ?? []).includes(other.rule.family));
+    const steps = (escalators.length > 0 || partners.length > 0 ? 1 : 0) + installStep;
     const evidence = [...matches.slice(0, MAX_MATCHES_PER_FINDING)];
     for (const family of escalators) evidence.push(...(capabilities.get(family) ?? []).slice(0, CAPABILITY_EVIDENCE_PER_FAMILY));
+    for (const partner of partners) evidence.push(...partner.matches.slice(0, CAPABILITY_EVIDENCE_PER_FAMILY));
     let message = rule.reason;
     if (escalators.length > 0) message += `, in a file that also ${escalators.map((f) => CAPABILITY_REASON[f]).join(' and ')}`;
+    if (partners.length > 0) message += `, next to ${partners.map((p) => p.rule.id).join(' and ')}`;
     if (input.installTime) message += input.language === 'pth' ? '; runs at every Python start' : '; runs at install time';
     findings.push(finding(input, rule, escalate(rule.severity, steps), steps, message, evidence));
   }

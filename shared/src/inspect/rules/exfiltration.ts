@@ -2,9 +2,19 @@ import { filteredFinder, regexFinder, type LineRule } from './ruleTypes';
 
 // What attackers read (SECURITY.md §2) and where they send it.
 
-/** Credential and wallet locations from past incidents; `.env` alone is left out (dotenv reads it legitimately). */
+/** Key material, wallets, browser logins and shell history: nothing a library has a reason to read. */
 const SENSITIVE_PATH =
-  /(?:^|[^\w.])\.ssh(?:[/\\'"`]|$)|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.aws(?:[/\\]|['"`]\s*,\s*['"`])(?:credentials|config)\b|\.config[/\\'"`,\s]{1,6}gcloud\b|\bapplication_default_credentials\.json\b|(?:^|[^\w.])\.azure(?:[/\\'"`]|$)|\.kube(?:[/\\]|['"`]\s*,\s*['"`])config\b|\.docker[/\\]config\.json\b|['"`/\\~]\.npmrc\b|['"`/\\~]\.pypirc\b|['"`/\\~]\.netrc\b|\.git-credentials\b|['"`/\\~]\.gitconfig\b|\.(?:bash|zsh|sh)_history\b|\bLogin Data\b|\bwallet\.dat\b|\.config[/\\]gh[/\\]hosts\.yml\b|\/etc\/shadow\b|(?:^|[^\w.])\.gnupg\b|\bexodus\.wallet\b|\bkeystore[/\\]UTC--/gm;
+  /(?:^|[^\w.])\.ssh(?:[/\\'"`]|$)|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.git-credentials\b|\.(?:bash|zsh|sh)_history\b|\bLogin Data\b|\bwallet\.dat\b|\/etc\/shadow\b|(?:^|[^\w.])\.gnupg\b|\bexodus\.wallet\b|\bkeystore[/\\]UTC--|\.config[/\\]gh[/\\]hosts\.yml\b|\.docker[/\\]config\.json\b/gm;
+
+/**
+ * Credential and configuration files that SDKs and package managers read legitimately (AWS SDK, Google
+ * auth, npm config readers): low on their own, raised at install time or next to an exfiltration target.
+ */
+const CREDENTIAL_CONFIG =
+  /\.aws(?:[/\\]|['"`]\s*,\s*['"`])(?:credentials|config)\b|\.config[/\\'"`,\s]{1,6}gcloud\b|\bapplication_default_credentials\.json\b|(?:^|[^\w.])\.azure(?:[/\\'"`]|$)|\.kube(?:[/\\]|['"`]\s*,\s*['"`])config\b|['"`/\\~]\.npmrc\b|['"`/\\~]\.pypirc\b|['"`/\\~]\.netrc\b|['"`/\\~]\.gitconfig\b/gm;
+
+/** Indicators that say where data goes; a secret read next to one of them is raised. */
+const DESTINATIONS = ['exfil-endpoint', 'ip-literal-url', 'dns-exfil'] as const;
 
 /** The whole environment serialised or dumped, not one variable read. */
 const ENV_DUMP =
@@ -17,9 +27,15 @@ const ENV_SECRET =
   /(?:process\.env(?:\.|\[\s*['"`])|os\.environ(?:\.get)?\s*[[(]\s*['"]|os\.getenv\s*\(\s*['"]|\bENV(?:\.fetch\s*\(\s*|\[\s*)['"]|os\.(?:Getenv|LookupEnv)\(\s*"|env::var(?:_os)?\(\s*"|\bgetenv\(\s*")[A-Za-z0-9_]{0,40}(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL)/g;
 const SH_ENV_SECRET = /\$\{?[A-Z0-9_]{0,40}(?:TOKEN|SECRET|PASSWORD|API_?KEY|ACCESS_KEY|PRIVATE_KEY)\b/g;
 
-/** Collection services, webhooks and tunnels that past payloads sent stolen data to. */
-const EXFIL_ENDPOINT =
-  /discord(?:app)?\.com\/api\/webhooks|api\.telegram\.org\/bot|\bwebhook\.site\b|\bpipedream\.net\b|\binteract\.sh\b|\boast\.(?:fun|pro|live|site|online|me)\b|\bburpcollaborator\.net\b|\boastify\.com\b|\bngrok(?:-free)?\.(?:io|app|dev)\b|\brequestbin\.(?:net|com)\b|\bhookbin\.com\b|\bbeeceptor\.com\b|\btrycloudflare\.com\b|\btransfer\.sh\b|\bdnslog\.cn\b|\bceye\.io\b|\bcanarytokens\.com\b|\bpastebin\.com\/raw\b|\bserveo\.net\b|\bloca\.lt\b/gi;
+/** Webhook APIs recognisable by their path anywhere in a string. */
+const WEBHOOK_API = /discord(?:app)?\.com\/api\/webhooks|api\.telegram\.org\/bot/gi;
+const COLLECTION_DOMAINS =
+  'webhook\\.site|pipedream\\.net|interact\\.sh|oast\\.(?:fun|pro|live|site|online|me)|burpcollaborator\\.net|oastify\\.com|ngrok(?:-free)?\\.(?:io|app|dev)|requestbin\\.(?:net|com)|hookbin\\.com|beeceptor\\.com|trycloudflare\\.com|transfer\\.sh|dnslog\\.cn|ceye\\.io|canarytokens\\.com|serveo\\.net|loca\\.lt';
+/**
+ * Collection services and tunnels, counted only as the host of a URL (after `/` or `@`, sub-domains
+ * allowed) or followed by a path or port. A bare quoted name is data: the public suffix list names several.
+ */
+const COLLECTION_HOST = new RegExp(`(?<=[/@][\\w.-]{0,80})(?:${COLLECTION_DOMAINS})\\b|\\b(?:${COLLECTION_DOMAINS})(?=[/:?])|\\bpastebin\\.com\\/raw\\b`, 'gi');
 
 /** URLs or socket targets written as IPv4 literals. */
 const IP_TARGET =
@@ -51,16 +67,18 @@ function publicIpMatch(match: RegExpExecArray): boolean {
 
 /** A host name built from data at run time and resolved: data smuggled out in DNS labels (torchtriton). */
 const DNS_EXFIL =
-  /\b(?:gethostbyname(?:_ex)?|getaddrinfo|resolver\.(?:resolve|query))\s*\(\s*(?:f['"][^'"\n]{0,120}\{|[^)'"\n]{1,120}\+\s*['"]\.|['"][^'"\n]{0,120}['"]\s*(?:%|\.format\())|\bdns(?:\.promises)?\.(?:lookup|resolve\w{0,8})\s*\(\s*(?:`[^`\n]{0,200}\$\{[^`\n]{0,200}`\.|[^),\n]{1,120}\+\s*['"`]\.)|\b(?:nslookup|dig|host)[ \t]+[^\n;|]{0,80}\$\(|\bnet\.Lookup(?:Host|IP|TXT)\(\s*[^)\n]{1,120}\+\s*"\./g;
+  /\b(?:gethostbyname(?:_ex)?|getaddrinfo|resolver\.(?:resolve|query))\s*\(\s*(?:f['"][^'"\n]{0,120}\{|[^)'"\n]{1,120}\+\s*['"]\.|['"][^'"\n]{0,120}['"]\s*(?:%|\.format\())|\bdns(?:\.promises)?\.(?:lookup|resolve\w{0,8})\s*\(\s*(?:`[^`\n]{0,200}\$\{[^`\n]{0,200}`\.|[^),\n]{1,120}\+\s*['"`]\.)|\b(?:nslookup|dig)[ \t]+[^\n;|]{0,80}\$\(|\bnet\.Lookup(?:Host|IP|TXT)\(\s*[^)\n]{1,120}\+\s*"\./g;
 
 /** Where secrets come from and where they go. */
 export const EXFILTRATION_RULES: readonly LineRule[] = [
-  { id: 'sensitive-file', family: 'sensitive-file', role: 'indicator', severity: 'medium', languages: 'any', reason: 'names a credential or wallet file', find: regexFinder(SENSITIVE_PATH), escalateWith: ['network'] },
-  { id: 'env-dump', family: 'env-read', role: 'indicator', severity: 'medium', languages: 'any', reason: 'serialises the whole environment', find: regexFinder(ENV_DUMP), escalateWith: ['network'] },
-  { id: 'env-dump', family: 'env-read', role: 'indicator', severity: 'medium', languages: ['shell', 'gyp', 'ruby'], reason: 'dumps the whole environment', find: regexFinder(SH_ENV_DUMP), escalateWith: ['network'] },
-  { id: 'env-secret', family: 'env-read', role: 'indicator', severity: 'low', languages: ['python', 'pth', 'javascript', 'ruby', 'go', 'rust'], reason: 'reads a secret-named environment variable', find: regexFinder(ENV_SECRET), escalateWith: ['network'] },
-  { id: 'env-secret', family: 'env-read', role: 'indicator', severity: 'low', languages: ['shell', 'gyp'], reason: 'reads a secret-named environment variable', find: regexFinder(SH_ENV_SECRET), escalateWith: ['network'] },
-  { id: 'exfil-endpoint', family: 'exfil-endpoint', role: 'indicator', severity: 'high', languages: 'any', reason: 'names a webhook, collection or tunnel service used to receive stolen data', find: regexFinder(EXFIL_ENDPOINT), escalateWith: ['file-read', 'spawn'] },
+  { id: 'sensitive-file', family: 'sensitive-file', role: 'indicator', severity: 'medium', languages: 'any', reason: 'names a private key, wallet, browser login store or shell history', find: regexFinder(SENSITIVE_PATH), escalateWith: ['network'], escalateWithFamilies: DESTINATIONS },
+  { id: 'credential-config', family: 'sensitive-file', role: 'indicator', severity: 'low', languages: 'any', reason: 'names a cloud, registry or git credential file', find: regexFinder(CREDENTIAL_CONFIG), escalateWith: ['network'], escalateOnlyAtInstall: true, escalateWithFamilies: DESTINATIONS },
+  { id: 'env-dump', family: 'env-read', role: 'indicator', severity: 'medium', languages: 'any', reason: 'serialises the whole environment', find: regexFinder(ENV_DUMP), escalateWith: ['network'], escalateWithFamilies: DESTINATIONS },
+  { id: 'env-dump', family: 'env-read', role: 'indicator', severity: 'medium', languages: ['shell', 'gyp', 'ruby'], reason: 'dumps the whole environment', find: regexFinder(SH_ENV_DUMP), escalateWith: ['network'], escalateWithFamilies: DESTINATIONS },
+  { id: 'env-secret', family: 'env-read', role: 'indicator', severity: 'low', languages: ['python', 'pth', 'javascript', 'ruby', 'go', 'rust'], reason: 'reads a secret-named environment variable', find: regexFinder(ENV_SECRET), escalateWith: ['network'], escalateOnlyAtInstall: true, escalateWithFamilies: DESTINATIONS },
+  { id: 'env-secret', family: 'env-read', role: 'indicator', severity: 'low', languages: ['shell', 'gyp'], reason: 'reads a secret-named environment variable', find: regexFinder(SH_ENV_SECRET), escalateWith: ['network'], escalateOnlyAtInstall: true, escalateWithFamilies: DESTINATIONS },
+  { id: 'exfil-endpoint', family: 'exfil-endpoint', role: 'indicator', severity: 'high', languages: 'any', reason: 'names a webhook API used to receive stolen data', find: regexFinder(WEBHOOK_API), escalateWith: ['file-read', 'spawn'] },
+  { id: 'exfil-endpoint', family: 'exfil-endpoint', role: 'indicator', severity: 'high', languages: 'any', reason: 'talks to a collection or tunnel service used to receive stolen data', find: regexFinder(COLLECTION_HOST), escalateWith: ['file-read', 'spawn'] },
   { id: 'ip-literal-url', family: 'ip-literal-url', role: 'indicator', severity: 'medium', languages: 'any', reason: 'talks to a public IP address instead of a host name', find: filteredFinder(IP_TARGET, publicIpMatch), escalateWith: ['file-read', 'spawn'] },
   { id: 'dns-exfil', family: 'dns-exfil', role: 'indicator', severity: 'medium', languages: 'any', reason: 'resolves a host name built from data (DNS exfiltration)', find: regexFinder(DNS_EXFIL), escalateWith: ['file-read', 'spawn'] },
 ];

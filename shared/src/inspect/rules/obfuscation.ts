@@ -10,6 +10,12 @@ const LATIN_NEXT_TO_LOOKALIKE = /[A-Za-z][\u0370-\u03FF\u0400-\u04FF]|[\u0370-\u
 /** Columns past this many consecutive blanks are off screen in every editor. */
 export const HIDDEN_WHITESPACE_RUN = 150;
 
+/** True when the line holding `index` starts (after blanks) like a comment. */
+function isCommentLine(text: string, index: number): boolean {
+  const start = Math.max(text.lastIndexOf('\n', index) + 1, index - 4096);
+  return /^[ \t]*(?:#|\/\/|\/?\*|<!--)/.test(text.slice(start, Math.min(index, start + 64)));
+}
+
 /** Code pushed past a run of 150+ blanks on one line (litellm-style `;exec(...)` far to the right). */
 export const findHiddenCode: HitFinder = (text, maxHits) => {
   const hits: TextHit[] = [];
@@ -24,30 +30,53 @@ export const findHiddenCode: HitFinder = (text, maxHits) => {
       run = 0;
       continue;
     }
-    if (run >= HIDDEN_WHITESPACE_RUN) {
+    if (run >= HIDDEN_WHITESPACE_RUN && !isCommentLine(text, i)) {
       // Only code counts: padding before a closing quote or a comment is layout, not hiding.
       const tail = text.slice(i, i + 200);
       const newline = tail.search(/[\r\n]/);
       const rest = newline >= 0 ? tail.slice(0, newline) : tail;
-      if (/[(;=]/.test(rest) && !/^(?:#|\/\/|\/\*|\*|['"`]\s*[,;)\]]?\s*$)/.test(rest)) hits.push({ index: i, text: rest.slice(0, 120) });
+      // Payloads hidden this way are statements or calls (`;exec(...)`, `__import__('os')…`); prose is not.
+      if (/^[;,]|[\w$\]'"]\(/.test(rest) && !/^(?:#|\/\/|\/\*|\*|['"`]\s*[,;)\]]?\s*$)/.test(rest)) hits.push({ index: i, text: rest.slice(0, 120) });
     }
     run = 0;
   }
   return hits;
 };
 
-/** Latin letters glued to Greek or Cyrillic ones inside one word: identifiers that look like others. */
+/** Greek and Cyrillic letters that render like Latin ones. */
+const LOOKALIKES = new Set([...'аеорсухіјѕԁӏһԛԝАВЕКМНОРСТХІЈЅοαρνικτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ']);
+const LATIN = /[A-Za-z]/;
+const GREEK_OR_CYRILLIC = /[\u0370-\u03FF\u0400-\u04FF]/;
+
+/**
+ * A word that reads as Latin but holds one or two look-alike letters (`sеndData` with a Cyrillic е).
+ * Words with other Greek or Cyrillic letters are real text (locale data such as `нe_пo`), not disguise.
+ */
+function isDisguisedWord(word: string): boolean {
+  let latin = 0;
+  let lookalike = 0;
+  for (const ch of word) {
+    if (LATIN.test(ch)) latin++;
+    else if (LOOKALIKES.has(ch)) lookalike++;
+    else if (GREEK_OR_CYRILLIC.test(ch)) return false;
+  }
+  return latin >= 3 && lookalike >= 1 && lookalike <= 2;
+}
+
+/** Latin letters glued to Greek or Cyrillic look-alikes inside one word: identifiers that look like others. */
 const findHomoglyphs: HitFinder = (text, maxHits) => {
   const hits: TextHit[] = [];
   LATIN_NEXT_TO_LOOKALIKE.lastIndex = 0;
   let match: RegExpExecArray | null;
-  while (hits.length < maxHits && (match = LATIN_NEXT_TO_LOOKALIKE.exec(text)) !== null) {
-    // Walk out to the whole word so the report shows the identifier, and skip words that are all one script.
+  let tried = 0;
+  while (hits.length < maxHits && tried++ < 10_000 && (match = LATIN_NEXT_TO_LOOKALIKE.exec(text)) !== null) {
+    // Walk out to the whole word (bounded) so the report shows the identifier.
     let start = match.index;
     while (start > 0 && start > match.index - 60 && /[\p{L}\p{N}_$]/u.test(text[start - 1] ?? '')) start--;
     let end = match.index + 2;
     while (end < text.length && end < match.index + 60 && /[\p{L}\p{N}_$]/u.test(text[end] ?? '')) end++;
-    hits.push({ index: start, text: text.slice(start, end) });
+    const word = text.slice(start, end);
+    if (isDisguisedWord(word)) hits.push({ index: start, text: word });
     LATIN_NEXT_TO_LOOKALIKE.lastIndex = end;
   }
   return hits;

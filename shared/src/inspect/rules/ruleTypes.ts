@@ -34,6 +34,10 @@ export interface LineRule {
   minCount?: number;
   /** A capability of one of these families in the same file raises the severity one step. */
   escalateWith?: readonly CapabilityFamily[];
+  /** Capability escalation only in install-time files (SDKs read credentials and use the network at run time). */
+  escalateOnlyAtInstall?: boolean;
+  /** Another indicator of one of these families in the same file raises the severity one step (secret + destination). */
+  escalateWithFamilies?: readonly RuleFamily[];
   /** Only reported in files that run at install time. */
   installTimeOnly?: boolean;
 }
