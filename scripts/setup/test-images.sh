@@ -3,7 +3,8 @@
 # rootfs from the mirror apt already uses (tarball cached), imports it as safe-install-test/base:bookworm,
 # then builds test/images/<name>/Dockerfile on top as safe-install-test/<name>:bookworm.
 # An image is rebuilt only when its input hash label (Dockerfile + base image id) changes.
-# Env: SAFE_INSTALL_TEST_IMAGES="python node" limits the set; SAFE_INSTALL_DEBIAN_MIRROR overrides the mirror.
+# Env: SAFE_INSTALL_TEST_IMAGES="python node" limits the set; SAFE_INSTALL_DEBIAN_MIRROR overrides the mirror;
+# SAFE_INSTALL_REBUILD_BASE=1 debootstraps afresh (newer Debian packages) and so rebuilds every image.
 SI_STEP=test-images
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -70,8 +71,18 @@ build_image() {
   log "built $image in $((SECONDS - t0))s"
 }
 
-build_rootfs_tarball
-import_base
+# An existing base image is kept even when the cached tarball is gone: images depend on the image, not the file.
+if [ "${SAFE_INSTALL_REBUILD_BASE:-}" = 1 ]; then
+  log "SAFE_INSTALL_REBUILD_BASE=1: discarding the cached rootfs tarball"
+  rm -f "$ROOTFS_TAR"
+  build_rootfs_tarball
+  import_base
+elif docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
+  log "base image present: $BASE_IMAGE (SAFE_INSTALL_REBUILD_BASE=1 makes a fresh one)"
+else
+  build_rootfs_tarball
+  import_base
+fi
 # Two builds at a time: downloads overlap with unpacking, and two cores are the common CI size.
 running=0
 for name in "${NAMES[@]}"; do
@@ -80,6 +91,9 @@ for name in "${NAMES[@]}"; do
   running=$((running + 1))
 done
 for ((; running > 0; running--)); do wait -n || die "an image build failed (see above)"; done
+
+# Superseded builds of our images only (never anyone else's dangling images).
+docker image prune -f --filter "label=$HASH_LABEL" >/dev/null || log "warning: could not prune superseded test images"
 
 # Smoke check: each image runs as the builder user with no network.
 for name in "${NAMES[@]}"; do
