@@ -36,6 +36,7 @@ export interface ArchiveInspectOptions extends InspectSourceOptions {
 export async function inspectArchive(bytes: Uint8Array, format: ArchiveFormat, opts: ArchiveInspectOptions = {}): Promise<SourceFinding[]> {
   const contents = await readArchive(bytes, format, opts.archiveLimits);
   const findings = await inspectSource(new MemorySource(contents.files), {
+    fromRegistry: format === 'npm',
     ...opts,
     installTimeFiles: [...(opts.installTimeFiles ?? []), ...contents.installTimeFiles],
   });

@@ -20,6 +20,8 @@ export interface InspectSourceOptions extends InspectOptions {
   package?: string;
   /** Paths (relative to the root) known to run at install time from outside the tree (e.g. lifecycle scripts). */
   installTimeFiles?: readonly string[];
+  /** The tree is a registry tarball (npm never runs its `prepare` script). */
+  fromRegistry?: boolean;
   /** Told about skipped files and limits reached; never about clean files. */
   onNote?: (note: string) => void;
 }
@@ -79,7 +81,7 @@ export async function inspectSource(source: FileSource, opts: InspectSourceOptio
     if (!MANIFEST_NAMES.has(name)) continue;
     const text = await readText(path);
     if (text === undefined) continue;
-    const result = name === 'package.json' ? inspectPackageJson(path, text, limits.maxBytesPerFile, pkg) : inspectPyproject(path, text, pkg);
+    const result = name === 'package.json' ? inspectPackageJson(path, text, limits.maxBytesPerFile, pkg, { fromRegistry: opts.fromRegistry === true }) : inspectPyproject(path, text, pkg);
     findings.push(...result.findings);
     for (const file of result.installTimeFiles) installTime.add(file);
   }

@@ -148,7 +148,8 @@ async function inspectNodePackage(pkgDir: string, maxBytes: number, report: Inst
     // broken JSON: the hook reader still gets what it can
   }
   const root = posix(pkgDir);
-  const hooks = inspectPackageJson(`${root}/package.json`, manifest, maxBytes, name);
+  // Installed packages came from a registry (or were built already): their `prepare` never runs again.
+  const hooks = inspectPackageJson(`${root}/package.json`, manifest, maxBytes, name, { fromRegistry: true });
   const gypText = await readCapped(path.join(pkgDir, 'binding.gyp'), maxBytes);
   if (hooks.findings.length === 0 && hooks.installTimeFiles.length === 0 && gypText === undefined) return;
   report.packagesWithInstallScripts++;

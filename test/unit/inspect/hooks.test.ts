@@ -84,3 +84,10 @@ test('file kinds: install-time files by name, shebang for extension-less files, 
   assert.deepEqual(classifyFile('bin/tool', '#!/usr/bin/env node'), { language: 'javascript', installTime: false });
   assert.deepEqual(classifyFile('bin/run', '#!/bin/bash'), { language: 'shell', installTime: false });
 });
+
+test('package.json from a registry: prepare never runs there, so it is not noted', () => {
+  const text = JSON.stringify({ name: 'lib', scripts: { prepare: 'tshy && bash build.sh' } });
+  assert.equal(inspectPackageJson('package.json', text, MB).findings.length, 1);
+  const registry = inspectPackageJson('package.json', text, MB, 'lib@1.0.0', { fromRegistry: true });
+  assert.deepEqual(registry, { findings: [], installTimeFiles: [] });
+});

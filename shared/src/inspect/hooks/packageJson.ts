@@ -7,6 +7,11 @@ import { siblingPath, type HookResult } from './hookResult';
 /** Scripts npm runs when a package is installed (prepare: for git dependencies and local installs). */
 export const LIFECYCLE_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare'] as const;
 
+/** How the package.json is used: a registry tarball never runs `prepare`; a local project or git dependency does. */
+export interface PackageJsonContext {
+  fromRegistry?: boolean;
+}
+
 const DEPENDENCY_SECTIONS = ['dependencies', 'optionalDependencies', 'peerDependencies', 'devDependencies'] as const;
 
 /** Commands every native-addon or git-hook setup uses; alone they are not worth a note. */
@@ -30,7 +35,7 @@ function stringAt(root: Node, path: (string | number)[]): Node | undefined {
  * Reads package.json: lifecycle scripts (noted, scanned as shell/JS, and the files they run marked
  * install-time) and http(s) URL dependencies. Never throws; broken JSON yields what can be read.
  */
-export function inspectPackageJson(file: string, text: string, maxBytes: number, pkg?: string): HookResult {
+export function inspectPackageJson(file: string, text: string, maxBytes: number, pkg?: string, context: PackageJsonContext = {}): HookResult {
   const findings: SourceFinding[] = [];
   const installTimeFiles: string[] = [];
   let root: Node | undefined;
@@ -59,6 +64,7 @@ export function inspectPackageJson(file: string, text: string, maxBytes: number,
   };
 
   for (const name of LIFECYCLE_SCRIPTS) {
+    if (name === 'prepare' && context.fromRegistry) continue;
     const node = stringAt(root, ['scripts', name]);
     if (!node || typeof node.value !== 'string') continue;
     const command = node.value;
