@@ -2,7 +2,7 @@
 # Sets up everything the integration tests use: Docker engine, sandbox test images, Chromium,
 # code-server (+ a browser smoke check) and Verdaccio. Idempotent; a warm rerun takes seconds.
 # Skip a step with SAFE_INSTALL_SKIP_<STEP>=1, e.g. SAFE_INSTALL_SKIP_CODE_SERVER=1
-# (steps: DOCKER, TEST_IMAGES, CHROMIUM, CODE_SERVER, SMOKE, VERDACCIO).
+# (steps: DOCKER, TEST_IMAGES, CHROMIUM, CODE_SERVER, SMOKE, VERDACCIO, ATTACK_TOOLS).
 SI_STEP=setup:test
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 here="$(dirname "${BASH_SOURCE[0]}")"
@@ -27,6 +27,8 @@ if [ "${SAFE_INSTALL_SKIP_CODE_SERVER:-}" = 1 ] || [ "${SAFE_INSTALL_SKIP_CHROMI
 fi
 run_step SMOKE node "$here/smoke-code-server.mjs"
 run_step VERDACCIO bash "$here/verdaccio.sh"
+# Host tools for the attack suite's control runs (owned by the attack-suite work; run when present).
+if [ -f "$here/attack-tools.sh" ]; then run_step ATTACK_TOOLS bash "$here/attack-tools.sh"; fi
 
 log "done in $(elapsed): $(IFS=,; echo "${summary[*]}")"
 log "cache dir: $SI_CACHE"

@@ -13,7 +13,7 @@ IMAGES_DIR="$SI_CACHE/images"
 ROOTFS_TAR="$IMAGES_DIR/$SUITE-minbase.tar"
 BASE_IMAGE="safe-install-test/base:$SUITE"
 HASH_LABEL="org.safe-install.test.input-sha256"
-NAMES=(${SAFE_INSTALL_TEST_IMAGES:-python node ruby rust go})
+read -r -a NAMES <<<"${SAFE_INSTALL_TEST_IMAGES:-python node ruby rust go}"
 MIRROR="${SAFE_INSTALL_DEBIAN_MIRROR:-$(apt_mirror)}"
 mkdir -p "$IMAGES_DIR"
 
