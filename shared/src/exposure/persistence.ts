@@ -25,8 +25,8 @@ const KNOWN_TOOL_FOLDERS = new Set([
   '.atuin', '.starship', '.rye', '.pixi', '.mise', '.proto', '.tfenv', '.tgenv', '.sdkman_init', '.orbstack', '.rd', '.lmstudio',
 ]);
 
-// A path in a command: ~/…, $HOME/…, ${HOME}/…, /home/user/…, /Users/user/…, /root/…, or a temp folder.
-const PATH_TOKEN = /(?:~|\$\{?HOME\}?|\/home\/[^/\s"']+|\/Users\/[^/\s"']+|\/root)(\/[^\s"'`;|&)]+)|(?:\/tmp|\/var\/tmp|\/dev\/shm)(?:\/[^\s"'`;|&)]*)?/g;
+// A path in a command: ~/…, %h/… (systemd's home specifier), $HOME/…, ${HOME}/…, /home/user/…, /Users/user/…, /root/…, or a temp folder.
+const PATH_TOKEN = /(?:~|%h|\$\{?HOME\}?|\/home\/[^/\s"']+|\/Users\/[^/\s"']+|\/root)(\/[^\s"'`;|&)]+)|(?:\/tmp|\/var\/tmp|\/dev\/shm)(?:\/[^\s"'`;|&)]*)?/g;
 
 // Words after which the next word is a command that runs.
 const RUNNERS = new Set(['exec', 'nohup', 'source', '.', 'sh', 'bash', 'zsh', 'dash', 'python', 'python3', 'perl', 'node', 'ruby', 'setsid', 'env', 'sudo', 'command', 'eval', 'disown', 'timeout']);
