@@ -1,13 +1,13 @@
 import { osaDistance } from './osa';
 import { separatorKey, visualSkeleton } from './lookalike';
-import type { TyposquatMatch } from './detector';
+import type { TyposquatConfidence, TyposquatMatch } from './detector';
 
 /**
  * Go module paths compared element by element: a look-alike keeps every element of a popular path but
  * one, and that one imitates the original (`github.com/boltdb-go/bolt` for `github.com/boltdb/bolt`).
- * Only elements a stranger controls count: the host (a look-alike domain) and, on shared code hosts, the
- * owner. A repository renamed under the same owner, or any path under a vanity domain, was published by
- * whoever owns the original, so it is not a squat.
+ * Elements a stranger controls make a `high` match: the host (a look-alike domain) and, on shared code
+ * hosts, the owner. A look-alike repository under the same owner, or path under the same vanity domain,
+ * can only come from the original's owner: reported as a likely typo (`medium`), not as an impostor.
  * Case-only differences are never reported: code hosts resolve owners and repositories case-insensitively,
  * so `github.com/Sirupsen/logrus` is the same repository as `github.com/sirupsen/logrus`, not an impostor.
  */
@@ -52,12 +52,14 @@ export class GoPathIndex {
         if (elementLookalike(host, known) === undefined) continue;
         const id = this.canonical.get([known, ...elements.slice(1)].join('/'));
         if (id !== undefined) {
-          return this.match(id, `Its host '${host}' imitates '${known}' and the rest of the path is the same`);
+          return this.match(id, 'high', `Its host '${host}' imitates '${known}' and the rest of the path is the same`);
         }
       }
       return undefined;
     }
     // Compare the leading elements with popular paths of that many elements (a package path inside a module too).
+    const shared = SHARED_HOSTS.has(host);
+    let sibling: TyposquatMatch | undefined;
     for (let k = Math.min(elements.length, 4); k >= 2; k--) {
       const bucket = this.buckets.get(`${k}|${host}`);
       if (!bucket) continue;
@@ -70,18 +72,27 @@ export class GoPathIndex {
             count++;
           }
         }
-        // Only the owner element of a shared host: everything else is controlled by the original's owner.
-        if (count !== 1 || differing !== 1 || !SHARED_HOSTS.has(host)) continue;
+        if (count !== 1) continue;
         const how = elementLookalike(elements[differing]!, popular[differing]!);
-        if (how) return this.match(id, `Its owner '${elements[differing]}' ${how} '${popular[differing]}' and the rest of the path is the same`);
+        if (!how) continue;
+        const mine = elements[differing]!;
+        const theirs = popular[differing]!;
+        // An owner on a shared host is an account anyone can register: an impostor.
+        if (shared && differing === 1) return this.match(id, 'high', `Its owner '${mine}' ${how} '${theirs}' and the rest of the path is the same`);
+        // Any other element is controlled by the original's owner (or domain): likely a typo, not an impostor.
+        sibling ??= this.match(
+          id,
+          'medium',
+          `Its '${mine}' ${how} '${theirs}' under the same ${shared ? 'owner' : 'domain'}, so it is likely a typo rather than an impostor`,
+        );
       }
     }
-    return undefined;
+    return sibling;
   }
 
-  private match(id: number, why: string): TyposquatMatch {
+  private match(id: number, confidence: TyposquatConfidence, why: string): TyposquatMatch {
     const intended = this.names[id]!;
-    return { intended, operator: 'go-path', reason: `${why} as in '${intended}', a widely used Go module.`, confidence: 'high' };
+    return { intended, operator: 'go-path', reason: `${why}; compare '${intended}', a widely used Go module.`, confidence };
   }
 }
 

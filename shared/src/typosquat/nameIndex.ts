@@ -131,7 +131,8 @@ export class NameIndex {
     if (one >= 0) {
       const anchor = this.names[one]!;
       const swap = isAdjacentSwap(name, anchor);
-      const strong = name.length >= 5 && (!this.options.ranked ? swap : one < this.options.highConfidenceRank);
+      // Unranked lists (crates, gems) hold only widely used names, so any anchor there is far above a name outside it.
+      const strong = name.length >= 5 && (!this.options.ranked || one < this.options.highConfidenceRank);
       return this.match(one, swap ? 'transposition' : 'edit-distance', strong ? 'high' : 'medium', `${describeOneEdit(name, anchor)} compared with`);
     }
 

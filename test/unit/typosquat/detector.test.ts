@@ -49,6 +49,11 @@ const POSITIVES: Array<[Ecosystem, string, string, TyposquatOperator, 'high' | '
   ['Go', 'githib.com/stretchr/testify', 'github.com/stretchr/testify', 'go-path', 'high'],
   ['Go', 'go.ubor.org/zap', 'go.uber.org/zap', 'go-path', 'high'],
   ['Go', 'github.com/go-yml/yaml', 'github.com/go-yaml/yaml', 'go-path', 'high'],
+  // Only the original's owner can publish these: a likely typo, reported as a warning, not an impostor.
+  ['Go', 'github.com/sirupsen/logruss', 'github.com/sirupsen/logrus', 'go-path', 'medium'],
+  ['Go', 'github.com/go-kit/kit-go', 'github.com/go-kit/kit', 'go-path', 'medium'],
+  ['Go', 'go.uber.org/atomik', 'go.uber.org/atomic', 'go-path', 'medium'],
+  ['RubyGems', 'nokogirl', 'nokogiri', 'edit-distance', 'high'], // unranked list: every name in it is widely used
   ['PyPI', 'sklearn', 'scikit-learn', 'wrong-pick', 'low'],
   ['PyPI', 'cv2', 'opencv-python', 'import-name', 'medium'], // an import name nobody popular owns
   ['PyPI', 'jwt', 'PyJWT', 'import-name', 'low'], // a popular, different project
@@ -66,8 +71,7 @@ const NEGATIVES: Array<[Ecosystem, string]> = [
   ['Go', 'github.com/sirupsen/logrus'], ['Go', 'github.com/Sirupsen/logrus'], ['Go', 'github.com/SIRUPSEN/LOGRUS'], // case trap
   ['Go', 'github.com/sirupsen/logrus/hooks/syslog'], ['Go', 'gopkg.in/yaml.v2'], ['Go', 'github.com/stretchr/testify/v2'],
   ['Go', 'github.com/acme/internal-tool'],
-  // Published by the original's owner: a sibling repository, or any path under a vanity domain.
-  ['Go', 'github.com/stretchr/testfy'], ['Go', 'github.com/go-kit/kit-go'], ['Go', 'go.uber.org/zapp'], ['npm', '@mycorp/lodash'], ['npm', '@babel/coree'], // own scope: only its owner publishes there
+ ['npm', '@mycorp/lodash'], ['npm', '@babel/coree'], // own scope: only its owner publishes there
   ['npm', 'my-internal-widget'], ['PyPI', 'acme-billing'], ['crates.io', 'serde'], ['crates.io', 'serde_json'], ['RubyGems', 'rails'],
   ['npm', 'abc'], ['PyPI', 'ab'], ['npm', 'yam'], ['PyPI', 'PyYAML'], ['PyPI', 'attrs'], ['PyPI', 'opencv-python'], ['npm', 'cv2'],
 ];
