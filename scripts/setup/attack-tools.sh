@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Host tools the attack suite's CONTROL runs need (the plain package manager, run outside any sandbox):
+# Ruby's gem for the extconf.rb attack. npm, python3 and cargo come from the base machine.
+# Idempotent; Debian packages only.
+SI_STEP=attack-tools
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+debs=(ruby ruby-dev gcc make)
+# The pip controls build sdists without build isolation against Debian's setuptools and wheel.
+debs+=(python3-setuptools python3-wheel python3-venv)
+apt_install "${debs[@]}"
+command -v gem >/dev/null 2>&1 || die "gem not on PATH after installing ruby"
+log "ready in $(elapsed): $(ruby --version), gem $(gem --version)"

@@ -1,0 +1,304 @@
+/**
+ * The attack catalog and the two ways each attack is run: the CONTROL (the plain package manager on the
+ * host against the local registry — the attack must succeed, proving the fixture works) and the
+ * SANDBOX (`safe-install install` — zero canary bytes arrive, the fake home is unchanged, nothing
+ * hostile lands in the project, and the report flags the package).
+ */
+import { access, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Channel, Contact } from '../support/canaryListener';
+import { diffSnapshots, snapshotTree } from '../support/fakeHome';
+import type { TestImageName } from '../support/infra';
+import { AttackLab, REPO_ROOT, runProcess, type ProcResult } from './lab';
+import { auditTree, findNamed } from './treeAudit';
+
+/** What an attack tries to do. */
+export type AttackKind = 'exfil' | 'fork-bomb' | 'disk-fill' | 'archive' | 'copyout';
+
+/** Ecosystems the suite covers. */
+export type AttackEcosystem = 'npm' | 'PyPI' | 'crates.io' | 'RubyGems';
+
+/** One row of the matrix. */
+export interface AttackCase {
+  id: string;
+  /** Where the code runs, in words. */
+  hook: string;
+  ecosystem: AttackEcosystem;
+  pkg: string;
+  kind: AttackKind;
+}
+
+/** Every attack of the suite, in matrix order. */
+export const ATTACKS: readonly AttackCase[] = [
+  { id: 'npm-preinstall', hook: 'npm preinstall script', ecosystem: 'npm', pkg: 'si-attack-preinstall', kind: 'exfil' },
+  { id: 'npm-postinstall', hook: 'npm postinstall script', ecosystem: 'npm', pkg: 'si-attack-postinstall', kind: 'exfil' },
+  { id: 'npm-prepare', hook: 'npm prepare script (git dependency in the control)', ecosystem: 'npm', pkg: 'si-attack-prepare', kind: 'exfil' },
+  { id: 'npm-binding-gyp', hook: 'binding.gyp action (node-gyp)', ecosystem: 'npm', pkg: 'si-attack-gyp', kind: 'exfil' },
+  { id: 'pip-cmdclass', hook: 'setup.py cmdclass (build_py/install)', ecosystem: 'PyPI', pkg: 'si-attack-cmdclass', kind: 'exfil' },
+  { id: 'pip-backend', hook: 'in-tree PEP 517 backend (backend-path)', ecosystem: 'PyPI', pkg: 'si-attack-backend', kind: 'exfil' },
+  { id: 'pip-pth', hook: '.pth import line at every Python start', ecosystem: 'PyPI', pkg: 'si-attack-pth', kind: 'exfil' },
+  { id: 'pip-metadata', hook: 'setup.py top level during metadata preparation (pip download)', ecosystem: 'PyPI', pkg: 'si-attack-metadata', kind: 'exfil' },
+  { id: 'cargo-build-rs', hook: 'cargo build.rs', ecosystem: 'crates.io', pkg: 'si-attack-build-rs', kind: 'exfil' },
+  { id: 'gem-extconf', hook: 'gem extconf.rb (native extension build)', ecosystem: 'RubyGems', pkg: 'si-attack-extconf', kind: 'exfil' },
+  { id: 'fork-bomb', hook: 'npm postinstall fork bomb (bounded)', ecosystem: 'npm', pkg: 'si-attack-forkbomb', kind: 'fork-bomb' },
+  { id: 'disk-fill', hook: 'npm postinstall filling the disk (bounded)', ecosystem: 'npm', pkg: 'si-attack-diskfill', kind: 'disk-fill' },
+  { id: 'archive-npm', hook: 'tarball with ../, absolute path, symlink, hardlink, device, FIFO, setuid', ecosystem: 'npm', pkg: 'si-attack-archive', kind: 'archive' },
+  { id: 'archive-copyout', hook: 'install script planting links, FIFO, setuid for the copy-out', ecosystem: 'npm', pkg: 'si-attack-copyout', kind: 'copyout' },
+];
+
+/** The test image each ecosystem's sandbox needs. */
+export const IMAGE_FOR: Record<AttackEcosystem, TestImageName> = { npm: 'node', PyPI: 'python', 'crates.io': 'rust', RubyGems: 'ruby' };
+
+/** `-e` value the CLI takes per ecosystem. */
+export const CLI_ECOSYSTEM: Record<AttackEcosystem, string> = { npm: 'npm', PyPI: 'pip', 'crates.io': 'cargo', RubyGems: 'gem' };
+
+/** What one half of a row observed. */
+export interface Outcome {
+  /** Why this half did not run (a skip, never a pass). */
+  skipped?: string;
+  /** The attack got through: canary bytes arrived, or something hostile landed outside its place. */
+  leaked: boolean;
+  canaryBytes: number;
+  /** Contacts of any kind with the listener during the run. */
+  contacts: number;
+  channels: Channel[];
+  /** Hostile file-system results (escapes, links out, devices, setuid) in the project or the run dir. */
+  fsViolations: string[];
+  /** Differences in the fake home's SHA-256 tree. */
+  homeChanges: string[];
+  /** Sandbox half: the report flags the package. */
+  flagged?: boolean;
+  exitCode?: number | null;
+  ms: number;
+  /** Short evidence (what arrived, how far a bomb got, why something failed). */
+  note: string;
+  /** Process output tail for failure messages. */
+  log: string;
+}
+
+/** An outcome for a half that could not run. */
+export function skippedOutcome(reason: string): Outcome {
+  return { skipped: reason, leaked: false, canaryBytes: 0, contacts: 0, channels: [], fsViolations: [], homeChanges: [], ms: 0, note: reason, log: '' };
+}
+
+function tailOf(res: ProcResult, lines = 25): string {
+  const text = `${res.stdout}\n${res.stderr}`.trim().split('\n');
+  return `${res.error ? `spawn error: ${res.error}\n` : ''}${res.timedOut ? 'TIMED OUT\n' : ''}exit ${String(res.code)}${res.signal ? ` (${res.signal})` : ''}\n${text.slice(-lines).join('\n')}`;
+}
+
+function evidence(contacts: readonly Contact[]): string {
+  for (const c of contacts) {
+    const m = /(fork-bomb-leaves=\d+|disk-fill-bytes=\d+ stop=[A-Za-z0-9]+)/.exec(c.decoded);
+    if (m) return m[1] ?? '';
+  }
+  return '';
+}
+
+const MiB = 1024 * 1024;
+
+/** Which half-specific tool is missing for a control, or undefined when it can run. */
+export function controlSkipReason(lab: AttackLab, attack: AttackCase): string | undefined {
+  switch (attack.ecosystem) {
+    case 'npm':
+      if (!lab.npm) return lab.npmSkip ?? 'Verdaccio unavailable';
+      if (!lab.tools.npm.ok) return lab.tools.npm.reason;
+      if (attack.id === 'npm-prepare' && !lab.prepareGitUrl) return lab.tools.git.ok ? 'git repository not built' : lab.tools.git.reason;
+      return undefined;
+    case 'PyPI':
+      return lab.tools.python.ok ? undefined : lab.tools.python.reason;
+    case 'crates.io':
+      return lab.tools.cargo.ok ? undefined : lab.tools.cargo.reason;
+    case 'RubyGems':
+      return lab.gemUrl ? undefined : lab.gemSkip ?? 'gem index not built';
+  }
+}
+
+async function pathExists(p: string): Promise<boolean> {
+  return access(p).then(() => true, () => false);
+}
+
+// Escapes and links out, in the project and across the run dir (an escaped entry may land anywhere above).
+async function hostileFsResults(lab: AttackLab, projectDir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const v of await auditTree(projectDir)) {
+    // npm's own .bin links are relative and stay inside; anything else is the attack's.
+    found.push(`${v.what} ${v.path}${v.detail ? ` -> ${v.detail}` : ''}`);
+  }
+  if (await pathExists(lab.bake.absoluteEscape)) found.push(`absolute-path entry written: ${lab.bake.absoluteEscape}`);
+  for (const p of await findNamed(lab.root, new Set(['si-escape-dotdot.txt']), new Set([path.join(lab.root, 'verdaccio')]))) found.push(`../ entry written: ${p}`);
+  return found;
+}
+
+interface Prepared {
+  dir: string;
+  /** Interpreter of the project's venv (PyPI). */
+  python?: string;
+}
+
+async function prepareProject(lab: AttackLab, attack: AttackCase, half: 'control' | 'sandbox'): Promise<Prepared> {
+  const dir = await lab.workDir(`${half}-${attack.id}`);
+  const project = path.join(dir, 'project');
+  await mkdir(project, { recursive: true });
+  if (attack.ecosystem === 'npm') await writeFile(path.join(project, 'package.json'), '{ "name": "attack-target", "version": "1.0.0", "private": true }\n');
+  if (attack.ecosystem === 'PyPI' && lab.tools.python.ok) {
+    const venv = path.join(project, '.venv');
+    const res = await runProcess(lab.tools.python.path, ['-m', 'venv', '--system-site-packages', venv], { env: lab.baseEnv(), timeoutMs: 120_000 });
+    if (res.code !== 0) throw new Error(`creating a venv failed:\n${tailOf(res)}`);
+    return { dir: project, python: path.join(venv, 'bin', 'python') };
+  }
+  return { dir: project };
+}
+
+async function runControlCommand(lab: AttackLab, attack: AttackCase, p: Prepared): Promise<ProcResult> {
+  const env = lab.baseEnv();
+  const limit = (args: string[]): string[] => {
+    // Bounds for the two resource attacks when run bare on the host: files of at most 128 MiB; process
+    // count capped where the kernel enforces RLIMIT_NPROC (not for root: the fixture's own depth bound holds).
+    if (!lab.tools.prlimit.ok) return args;
+    if (attack.kind === 'disk-fill') return ['prlimit', `--fsize=${128 * MiB}`, '--', ...args];
+    if (attack.kind === 'fork-bomb') return ['prlimit', '--nproc=4096', '--', ...args];
+    return args;
+  };
+  switch (attack.ecosystem) {
+    case 'npm': {
+      const spec = attack.id === 'npm-prepare' ? `si-attack-prepare@${lab.prepareGitUrl ?? ''}` : attack.pkg;
+      const npmrc = path.join(p.dir, '..', 'npmrc');
+      await writeFile(npmrc, '');
+      const args = ['npm', 'install', spec, '--registry', lab.npm?.url ?? '', '--cache', path.join(p.dir, '..', 'npm-cache'),
+        '--userconfig', npmrc, '--no-audit', '--no-fund', '--foreground-scripts', '--loglevel=warn'];
+      const nodeDir = await lab.nodeDir();
+      if (nodeDir) env.npm_config_nodedir = nodeDir;
+      const [cmd = 'npm', ...rest] = limit(args);
+      return runProcess(cmd, rest, { cwd: p.dir, env, timeoutMs: 240_000 });
+    }
+    case 'PyPI': {
+      const python = p.python ?? 'python3';
+      Object.assign(env, { PIP_CONFIG_FILE: '/dev/null', PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_INPUT: '1' });
+      // Without build isolation: the local index holds no setuptools, and the host's is what a developer builds with.
+      const common = ['--no-deps', '--no-build-isolation', '--no-cache-dir', '--index-url', lab.pypiUrl, attack.pkg];
+      if (attack.id === 'pip-metadata') {
+        return runProcess(python, ['-m', 'pip', 'download', '-d', path.join(p.dir, 'downloads'), ...common], { cwd: p.dir, env, timeoutMs: 180_000 });
+      }
+      const res = await runProcess(python, ['-m', 'pip', 'install', ...common], { cwd: p.dir, env, timeoutMs: 180_000 });
+      if (attack.id !== 'pip-pth' || res.code !== 0) return res;
+      // The .pth hook fires at the next interpreter start, not during the install.
+      const started = await runProcess(python, ['-c', 'print("python started")'], { cwd: p.dir, env, timeoutMs: 60_000 });
+      return { ...started, stdout: `${res.stdout}\n${started.stdout}`, stderr: `${res.stderr}\n${started.stderr}`, ms: res.ms + started.ms };
+    }
+    case 'crates.io': {
+      await mkdir(path.join(p.dir, 'src'), { recursive: true });
+      await mkdir(path.join(p.dir, '.cargo'), { recursive: true });
+      await writeFile(path.join(p.dir, 'Cargo.toml'), `[package]\nname = "attack-target"\nversion = "0.1.0"\nedition = "2018"\n\n[dependencies]\n${attack.pkg} = "1.0.0"\n`);
+      await writeFile(path.join(p.dir, 'src', 'main.rs'), 'fn main() {}\n');
+      await writeFile(path.join(p.dir, '.cargo', 'config.toml'),
+        `[source.crates-io]\nreplace-with = "si-local"\n\n[source.si-local]\nregistry = "${lab.cargoSparseUrl}"\n`);
+      env.CARGO_HOME = path.join(p.dir, '..', 'cargo-home');
+      // rustup's cargo proxy lives in the real CARGO_HOME; RUSTUP_HOME (baseEnv) finds the toolchain.
+      env.PATH = `${path.join(lab.realCargoHome, 'bin')}:${env.PATH ?? ''}`;
+      return runProcess('cargo', ['build', '--quiet'], { cwd: p.dir, env, timeoutMs: 300_000 });
+    }
+    case 'RubyGems': {
+      const gemHome = path.join(p.dir, 'gems');
+      Object.assign(env, { GEM_HOME: gemHome, GEM_PATH: gemHome, GEM_SPEC_CACHE: path.join(p.dir, '..', 'gem-spec-cache') });
+      return runProcess('gem', ['install', '--install-dir', gemHome, '--no-document', '--clear-sources', '--source', lab.gemUrl ?? '', attack.pkg],
+        { cwd: p.dir, env, timeoutMs: 240_000 });
+    }
+  }
+}
+
+/** Runs the plain package manager on the host: the attack is expected to get through. */
+export async function runControl(lab: AttackLab, attack: AttackCase): Promise<Outcome> {
+  const why = controlSkipReason(lab, attack);
+  if (why) return skippedOutcome(why);
+  const since = Date.now();
+  const homeBefore = await snapshotTree(lab.home.dir);
+  const p = await prepareProject(lab, attack, 'control');
+  const res = await runControlCommand(lab, attack, p);
+  const contacts = lab.listener.contactsFor(undefined, since);
+  const { bytes, channels } = lab.listener.canaryBytes(contacts, lab.home.canaries);
+  const fsViolations = attack.kind === 'archive' || attack.kind === 'copyout' ? await hostileFsResults(lab, p.dir) : [];
+  const homeChanges = diffSnapshots(homeBefore, await snapshotTree(lab.home.dir));
+  const leaked = bytes > 0 || fsViolations.length > 0 || homeChanges.some((c) => c.includes('.ssh/'));
+  const note = [evidence(contacts), res.code !== 0 ? `exit ${String(res.code)}` : ''].filter((s) => s !== '').join('; ');
+  return { leaked, canaryBytes: bytes, contacts: contacts.length, channels, fsViolations, homeChanges, exitCode: res.code, ms: res.ms, note, log: tailOf(res) };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Sandbox half
+
+/** Skip reason when `safe-install install` does not exist in dist/cli.js (run `npm run build`). */
+export async function cliInstallSkipReason(): Promise<string | undefined> {
+  const cli = path.join(REPO_ROOT, 'dist', 'cli.js');
+  if (!(await pathExists(cli))) return 'dist/cli.js is not built (npm run build)';
+  const res = await runProcess(process.execPath, [cli, 'install', '--help'], { env: { PATH: process.env.PATH ?? '' }, timeoutMs: 30_000 });
+  if (res.code !== 0) return `\`safe-install install\` is not available in dist/cli.js yet (install --help exited ${String(res.code)}: ${(res.stderr || res.stdout).trim().split('\n')[0] ?? ''})`;
+  return undefined;
+}
+
+const FLAG_SEVERITIES = new Set(['critical', 'high', 'error', 'warning', 'medium']);
+
+/**
+ * True when the JSON report holds a finding at warning level or above that concerns `pkg`: an object
+ * with a qualifying `severity` whose own text, or an enclosing object's, names the package.
+ */
+export function reportFlagsPackage(report: unknown, pkg: string): boolean {
+  const visit = (node: unknown, namedAbove: boolean): boolean => {
+    if (Array.isArray(node)) return node.some((n) => visit(n, namedAbove));
+    if (node === null || typeof node !== 'object') return false;
+    const obj = node as Record<string, unknown>;
+    const text = JSON.stringify(obj);
+    const named = namedAbove || Object.values(obj).some((v) => v === pkg || (typeof v === 'string' && v.startsWith(`${pkg}@`)));
+    const severity = typeof obj.severity === 'string' ? obj.severity.toLowerCase() : undefined;
+    if (severity !== undefined && FLAG_SEVERITIES.has(severity) && (named || text.includes(pkg))) return true;
+    return Object.values(obj).some((v) => visit(v, named));
+  };
+  return visit(report, false);
+}
+
+function parseJsonReport(stdout: string): unknown {
+  const text = stdout.trim();
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // Some reporters print one JSON document per line; take the last complete one.
+    for (const line of text.split('\n').reverse()) {
+      try {
+        return JSON.parse(line) as unknown;
+      } catch {
+        // keep looking
+      }
+    }
+    return undefined;
+  }
+}
+
+/** Runs `safe-install install` against the local registry: nothing may get through. */
+export async function runSandbox(lab: AttackLab, attack: AttackCase): Promise<Outcome> {
+  const registry = { npm: lab.npm?.url, PyPI: lab.pypiUrl, 'crates.io': lab.cargoSparseUrl, RubyGems: lab.gemUrl }[attack.ecosystem];
+  if (!registry) return skippedOutcome(`no local ${attack.ecosystem} registry (${attack.ecosystem === 'npm' ? lab.npmSkip ?? '' : lab.gemSkip ?? ''})`);
+  if (attack.ecosystem === 'PyPI' && !lab.tools.python.ok) return skippedOutcome(lab.tools.python.reason);
+  const since = Date.now();
+  const homeBefore = await snapshotTree(lab.home.dir);
+  const p = await prepareProject(lab, attack, 'sandbox');
+  // The fetch phase may use the host network to reach the 127.0.0.1 registry; the build phase never may.
+  const args = [path.join(REPO_ROOT, 'dist', 'cli.js'), 'install', '-e', CLI_ECOSYSTEM[attack.ecosystem], attack.pkg,
+    '--ci', '--format', 'json', '--network-mode', 'host', '--registry', registry];
+  if (p.python) args.push('--python', p.python);
+  const res = await runProcess(process.execPath, args, { cwd: p.dir, env: lab.baseEnv(), timeoutMs: 600_000 });
+  let log = tailOf(res);
+  if (p.python) {
+    // Whatever was installed, start the project's Python once: an installed .pth would fire now.
+    const started = await runProcess(p.python, ['-c', 'pass'], { cwd: p.dir, env: lab.baseEnv(), timeoutMs: 60_000 });
+    log += `\n[python start] exit ${String(started.code)}`;
+  }
+  const contacts = lab.listener.contactsFor(undefined, since);
+  const { bytes, channels } = lab.listener.canaryBytes(contacts, lab.home.canaries);
+  const fsViolations = await hostileFsResults(lab, p.dir);
+  const homeChanges = diffSnapshots(homeBefore, await snapshotTree(lab.home.dir));
+  const report = parseJsonReport(res.stdout);
+  const flagged = report !== undefined && reportFlagsPackage(report, attack.pkg);
+  const leaked = bytes > 0 || contacts.length > 0 || fsViolations.length > 0 || homeChanges.length > 0;
+  const note = [res.timedOut ? 'CLI timed out' : `exit ${String(res.code)}`, report === undefined ? 'no JSON report' : '', evidence(contacts)].filter((s) => s !== '').join('; ');
+  return { leaked, canaryBytes: bytes, contacts: contacts.length, channels, fsViolations, homeChanges, flagged, exitCode: res.code, ms: res.ms, note, log };
+}
