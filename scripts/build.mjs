@@ -11,6 +11,16 @@ const dist = path.join(root, 'dist');
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
 
+// dockerode's optional ssh transport (ssh2, cpu-features) tries native addons inside try/catch and falls
+// back to plain JS; bundle those requires as a module that throws, so the fallback is taken everywhere.
+const nativeAddonStub = {
+  name: 'native-addon-stub',
+  setup(b) {
+    b.onResolve({ filter: /\.node$/ }, (args) => ({ path: args.path, namespace: 'native-addon-stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'native-addon-stub' }, () => ({ contents: 'throw new Error("native addon not bundled");', loader: 'js' }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -22,6 +32,7 @@ const common = {
   absWorkingDir: root,
   // jsonc-parser's UMD build requires its parts dynamically, which a bundle cannot follow: use its ESM build.
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+  plugins: [nativeAddonStub],
 };
 
 await Promise.all([

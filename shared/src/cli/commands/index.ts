@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command';
 import { AUDIT_SUMMARY, auditCommand } from './audit';
+import { INSTALL_SUMMARY, installCommand } from './install';
 import { SCAN_SUMMARY, scanCommand } from './scan';
 
 /** A subcommand as the top-level help lists it. */
@@ -12,4 +13,5 @@ export interface CommandEntry {
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   scan: { run: scanCommand, summary: SCAN_SUMMARY },
   audit: { run: auditCommand, summary: AUDIT_SUMMARY },
+  install: { run: installCommand, summary: INSTALL_SUMMARY },
 };

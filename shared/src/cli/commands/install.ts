@@ -1,0 +1,256 @@
+/**
+ * `safe-install install [-e ECOSYSTEM] PKG… [options]`: fetch and build in a locked-down Docker
+ * container, copy out, verify, install locally without running package code. Flags are stable (the
+ * attack test suite drives them).
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { defaultUserConfigPath, loadEffectiveConfig, projectConfigPath } from '../../config/loadEffectiveConfig';
+import type { Ecosystem } from '../../model';
+import { fileSystemConfigIo } from '../../intelligence/context';
+import { resolveEndpoints } from '../../registry/endpoints';
+import { DockerodeEngine, type SandboxEngine } from '../../sandbox/docker';
+import { limitsFromConfig } from '../../sandbox/hardening';
+import { sandboxInstall, type InstallReport, type InstallRequest } from '../../sandbox/installer';
+import { spawnProcess, type ProcessRunner } from '../../sandbox/local/process';
+import { InvalidPackageError, parsePackageRequest } from '../../sandbox/names';
+import type { SandboxEvent } from '../../sandbox/progress';
+import { eventLine, formatInstallReport } from '../../sandbox/progressText';
+import { FETCH_NETWORK_MODES, packageJsonScriptAllowList, userSandboxSettings } from '../../sandbox/settings';
+import { withCredentialsHidden } from '../../vault/index';
+import type { CliCommand, CliIo } from '../command';
+import { UsageError } from '../usageError';
+import { detectEcosystem } from './audit';
+
+/** One-line summary for the top-level help. */
+export const INSTALL_SUMMARY = 'Install packages through a locked-down Docker sandbox (no package code runs on your machine)';
+
+export const INSTALL_USAGE = `Usage: safe-install install [-e ECOSYSTEM] PKG... [options]
+
+Fetches PKG and its dependencies in a hardened container (no capabilities, read-only root, non-root,
+memory/CPU/PID limits, nothing of your home or environment), runs install scripts and builds only in a
+second container with no network, copies the result out through a validator, scans it, writes
+safe-install.lock, and installs it without running package code.
+
+Ecosystems: pip (default), npm, cargo, go, gem. PKG: name, name==1.2 / name@1.2, @scope/name@^1.
+cargo/go/gem results go to safe-install-vendor/<ecosystem>/ with instructions.
+
+Options:
+  -e, --ecosystem NAME    pip | npm | cargo | go | gem
+  --dry-run               Fetch, build and verify; install nothing, write no lockfile
+  --binary-only           pip: refuse sdists (wheels only)
+  --no-sandbox            No Docker: run the package manager with credentials hidden (vault; weaker)
+  --python PATH           pip: the interpreter to install into (default: $VIRTUAL_ENV, ./.venv, python3)
+  --allow-scripts NAME    npm: let NAME's install scripts run (offline, in the sandbox); repeatable
+  --ci                    Never prompt: a critical finding fails the install (also CI=true without a TTY)
+  --format text|json      Report format (default: text); progress goes to stderr
+  --network-mode MODE     Fetch-phase Docker network (default: bridge; tests use host); build is always none
+  --registry URL          Registry / index URL (overrides your package-manager config)
+  -h, --help              Show this help
+
+Exit codes: 0 installed (or dry run), 1 blocked by findings or refused by policy, 2 error or Docker missing.
+`;
+
+const ECOSYSTEM_DEFAULT_REGISTRY: Record<Ecosystem, (e: Awaited<ReturnType<typeof resolveEndpoints>>) => string> = {
+  PyPI: (e) => e.pypi.indexes[0] ?? e.pypi.publicSimple,
+  npm: (e) => e.npm.registry,
+  'crates.io': (e) => e.crates.api,
+  Go: (e) => e.go.proxies.find((p) => p.url !== 'direct' && p.url !== 'off')?.url ?? e.go.publicProxy,
+  RubyGems: (e) => e.rubygems.sources[0] ?? e.rubygems.publicSource,
+};
+
+/** What the command needs from outside; tests swap in their own. */
+export interface InstallCommandDeps {
+  engine(): SandboxEngine;
+  run: ProcessRunner;
+  homeDir(): string;
+  /** Asks a yes/no question on the terminal. */
+  confirm?(question: string, io: CliIo): Promise<boolean>;
+  platform?: string;
+}
+
+async function readText(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+async function askOnTerminal(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+const DEFAULT_DEPS: InstallCommandDeps = { engine: () => new DockerodeEngine(), run: spawnProcess, homeDir: () => os.homedir(), confirm: (q) => askOnTerminal(q) };
+
+/** Renders progress: a live status line on a TTY, plain lines otherwise. */
+function progressRenderer(io: CliIo, live: boolean): { sink: (event: SandboxEvent) => void; done(): void } {
+  let status = false;
+  const clear = (): void => {
+    if (status) io.stderr('\r\x1b[2K');
+    status = false;
+  };
+  return {
+    sink: (event) => {
+      const line = eventLine(event);
+      if (line === undefined) return;
+      if (live && event.type === 'log' && event.stream !== 'warning') {
+        // Package-manager chatter replaces itself on one status line.
+        clear();
+        io.stderr(line.trim().slice(0, (process.stderr.columns ?? 100) - 1));
+        status = true;
+        return;
+      }
+      clear();
+      io.stderr(`${line}\n`);
+    },
+    done: clear,
+  };
+}
+
+/** Builds the install command with injectable dependencies. */
+export function createInstallCommand(deps: InstallCommandDeps = DEFAULT_DEPS): CliCommand {
+  return async (argv, io) => {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        strict: true,
+        options: {
+          ecosystem: { type: 'string', short: 'e' },
+          'dry-run': { type: 'boolean' },
+          'binary-only': { type: 'boolean' },
+          'no-sandbox': { type: 'boolean' },
+          python: { type: 'string' },
+          'allow-scripts': { type: 'string', multiple: true },
+          ci: { type: 'boolean' },
+          format: { type: 'string', short: 'f' },
+          'network-mode': { type: 'string' },
+          registry: { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      });
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+    const v = parsed.values;
+    if (v.help) {
+      io.stdout(INSTALL_USAGE);
+      return 0;
+    }
+    if (parsed.positionals.length === 0) throw new UsageError('name at least one package');
+    const format = v.format ?? 'text';
+    if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format '${format}' (use text or json)`);
+    const first = parsed.positionals[0] ?? '';
+    const ecosystem = detectEcosystem(first, v.ecosystem);
+    for (const p of parsed.positionals) {
+      try {
+        parsePackageRequest(ecosystem, p);
+      } catch (error) {
+        if (error instanceof InvalidPackageError) throw new UsageError(error.message);
+        throw error;
+      }
+    }
+    if (v['binary-only'] && ecosystem !== 'PyPI') throw new UsageError('--binary-only applies to pip only');
+    if (v.registry !== undefined && !/^https?:\/\/[^\s]+$/.test(v.registry)) throw new UsageError('--registry takes an http(s) URL');
+
+    const home = deps.homeDir();
+    const userConfigPath = defaultUserConfigPath(io.env, home);
+    const effective = await loadEffectiveConfig({
+      userConfigPath,
+      projectConfigPath: projectConfigPath(io.cwd),
+      reader: { readText: (file) => readFile(file, 'utf8') },
+    });
+    const user = userSandboxSettings(await readText(userConfigPath));
+    const networkMode = v['network-mode'] ?? user.networkMode ?? 'bridge';
+    if (!FETCH_NETWORK_MODES.test(networkMode) || networkMode.startsWith('container')) throw new UsageError(`--network-mode '${networkMode}' is not allowed`);
+    let registry = v.registry;
+    let extraIndexUrls: string[] = [];
+    if (registry === undefined) {
+      const endpoints = await resolveEndpoints(fileSystemConfigIo(io.env, home, io.cwd), effective.config.registries ?? {});
+      registry = ECOSYSTEM_DEFAULT_REGISTRY[ecosystem](endpoints);
+      if (ecosystem === 'PyPI') extraIndexUrls = endpoints.pypi.indexes.slice(1);
+    }
+    const ci = v.ci === true || ((io.env['CI'] === 'true' || io.env['CI'] === '1') && !io.isTTY);
+    const renderer = progressRenderer(io, io.isTTY && !ci && format === 'text');
+
+    if (v['no-sandbox']) return runWithoutSandbox(ecosystem, parsed.positionals, registry, v.python, io, home);
+
+    const packageJsonText = ecosystem === 'npm' ? await readText(path.join(io.cwd, 'package.json')) : undefined;
+    const request: InstallRequest = {
+      ecosystem,
+      packages: parsed.positionals,
+      projectDir: io.cwd,
+      dryRun: v['dry-run'] === true,
+      binaryOnly: v['binary-only'] === true,
+      ci,
+      networkMode,
+      registry,
+      extraIndexUrls,
+      allowScripts: [...(v['allow-scripts'] ?? []).flatMap((a) => a.split(',')), ...user.allowScripts, ...packageJsonScriptAllowList(packageJsonText)],
+      limits: limitsFromConfig(effective.config.sandbox),
+      images: user.images,
+      ...(v.python !== undefined ? { python: v.python } : {}),
+    };
+    const controller = new AbortController();
+    const onSigint = (): void => controller.abort();
+    process.once('SIGINT', onSigint);
+    let report: InstallReport;
+    try {
+      report = await sandboxInstall(request, {
+        engine: deps.engine(),
+        run: deps.run,
+        env: io.env,
+        progress: renderer.sink,
+        signal: controller.signal,
+        ...(deps.platform !== undefined ? { platform: deps.platform } : {}),
+        ...(deps.confirm && io.isTTY && !ci ? { confirm: (q: string) => deps.confirm!(q, io) } : {}),
+      });
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+      renderer.done();
+    }
+    io.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatInstallReport(report));
+    switch (report.verdict) {
+      case 'installed':
+      case 'dry-run':
+        return 0;
+      case 'blocked':
+      case 'refused':
+        return 1;
+      default:
+        return 2;
+    }
+  };
+}
+
+/** --no-sandbox: the plain package manager on the host, with credential files and variables hidden by the vault. */
+async function runWithoutSandbox(ecosystem: Ecosystem, packages: readonly string[], registry: string, python: string | undefined, io: CliIo, home: string): Promise<number> {
+  if (ecosystem !== 'PyPI' && ecosystem !== 'npm') {
+    io.stderr(`safe-install install: --no-sandbox supports pip and npm only; ${ecosystem} packages are only fetched inside the sandbox\n`);
+    return 2;
+  }
+  io.stderr('warning: --no-sandbox runs install scripts on this machine; only your credential files and variables are hidden while it runs\n');
+  const argv = packages.map((p) => parsePackageRequest(ecosystem, p).argument);
+  const [command, args] = ecosystem === 'PyPI'
+    ? [python ?? 'python3', ['-m', 'pip', 'install', '--index-url', registry, '--', ...argv]]
+    : [process.platform === 'win32' ? 'npm.cmd' : 'npm', ['install', '--registry', registry, '--', ...argv]];
+  const run = await withCredentialsHidden({ homeDir: home, env: io.env }, (childEnv, context) => spawnProcess(command, args, { cwd: io.cwd, env: childEnv, signal: context.signal }));
+  io.stderr(run.value.stderr);
+  io.stdout(run.value.stdout);
+  io.stdout(`vault: hid ${run.report.hidden.length} paths and ${run.report.strippedVariables.length} variables during the install${run.report.errors.length > 0 ? `; restore problems: ${run.report.errors.join('; ')}` : ''}\n`);
+  return run.value.code === 0 ? 0 : 2;
+}
+
+/** The command as main.ts wires it. */
+export const installCommand: CliCommand = (argv, io) => createInstallCommand()(argv, io);

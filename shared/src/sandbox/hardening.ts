@@ -1,0 +1,144 @@
+/**
+ * The container configuration every sandbox phase runs with (SECURITY.md §3), built as plain data so
+ * unit tests can assert each hardening flag without a Docker engine.
+ */
+import type { ContainerCreateOptions } from 'dockerode';
+import { cpuCount, memoryBytes } from '../config/limits';
+import type { SafeInstallConfig } from '../config/schema';
+import type { SandboxPhase } from './progress';
+
+/** Label every sandbox container and volume carries; its value is the run id (leftovers are swept by it). */
+export const RUN_LABEL = 'org.safe-install.run';
+/** Label naming the phase a container belongs to. */
+export const PHASE_LABEL = 'org.safe-install.phase';
+/** The unprivileged uid:gid package code runs as (matches the test images' `builder`). */
+export const SANDBOX_USER = '10001:10001';
+/** Where the per-run volume is mounted: inputs, downloads and outputs live under it. */
+export const VOLUME_MOUNT = '/si';
+/** HOME inside the sandbox: a small tmpfs, gone when the container stops. */
+export const SANDBOX_HOME = '/home/si';
+/** Where a host CA bundle appears inside the fetch container (the path Debian's tools read). */
+export const CONTAINER_CA_PATH = '/etc/ssl/certs/ca-certificates.crt';
+/** Where NODE_EXTRA_CA_CERTS (extra CAs only) appears inside the fetch container. */
+export const CONTAINER_EXTRA_CA_PATH = '/etc/ssl/certs/safe-install-extra-ca.pem';
+
+/** Resource limits for one container. */
+export interface SandboxLimits {
+  memoryBytes: number;
+  nanoCpus: number;
+  pidsLimit: number;
+  /** Size cap of each tmpfs (HOME, /tmp). */
+  tmpfsBytes: number;
+  /** RLIMIT_FSIZE: the largest single file package code may write. */
+  maxFileBytes: number;
+  /** Wall-clock limit for the whole phase. */
+  timeoutMs: number;
+}
+
+/** Default limits; memory, CPUs and timeout come from `[sandbox]` config. */
+export const DEFAULT_LIMITS: SandboxLimits = {
+  memoryBytes: 2 * 1024 ** 3,
+  nanoCpus: 2e9,
+  pidsLimit: 512,
+  tmpfsBytes: 512 * 1024 ** 2,
+  maxFileBytes: 1024 ** 3,
+  timeoutMs: 600_000,
+};
+
+/** Limits from the effective config (malformed values fall back to the defaults; config validation reports them). */
+export function limitsFromConfig(sandbox: SafeInstallConfig['sandbox'], overrides: Partial<SandboxLimits> = {}): SandboxLimits {
+  const memory = memoryBytes(sandbox.memoryLimit) ?? DEFAULT_LIMITS.memoryBytes;
+  const cpus = cpuCount(sandbox.cpuLimit) ?? DEFAULT_LIMITS.nanoCpus / 1e9;
+  return {
+    ...DEFAULT_LIMITS,
+    memoryBytes: Math.floor(memory),
+    nanoCpus: Math.round(cpus * 1e9),
+    timeoutMs: sandbox.timeoutSeconds > 0 ? sandbox.timeoutSeconds * 1000 : DEFAULT_LIMITS.timeoutMs,
+    ...overrides,
+  };
+}
+
+/** A read-only host file made visible in the fetch phase (the CA bundle is the only one allowed). */
+export interface ReadOnlyFile {
+  hostPath: string;
+  containerPath: string;
+}
+
+/** Everything that varies between phase containers; the hardening itself does not. */
+export interface PhaseContainerOptions {
+  runId: string;
+  phase: Extract<SandboxPhase, 'fetch' | 'build'>;
+  image: string;
+  /** Docker network mode; forced to `none` for the build phase whatever is passed. */
+  network: string;
+  volumeName: string;
+  limits: SandboxLimits;
+  /** The only environment the container gets (no host variables). */
+  env: Readonly<Record<string, string>>;
+  /** CA bundle files (fetch phase only). */
+  readOnlyFiles?: readonly ReadOnlyFile[];
+}
+
+function tmpfsOptions(limits: SandboxLimits, extra: string): string {
+  return `rw,nosuid,nodev,noexec,size=${limits.tmpfsBytes}${extra}`;
+}
+
+/** The full `docker create` body for one phase: hardened, labelled, idle until steps are exec'd into it. */
+export function phaseContainerConfig(options: PhaseContainerOptions): ContainerCreateOptions {
+  // Package code may run in the build phase, so it never gets a network, whatever the caller asked for.
+  const network = options.phase === 'build' ? 'none' : options.network;
+  if (network === 'container' || network.startsWith('container:')) throw new Error(`network mode '${network}' would share another container's network`);
+  const binds = options.phase === 'fetch'
+    ? (options.readOnlyFiles ?? []).map((file) => `${file.hostPath}:${file.containerPath}:ro`)
+    : [];
+  const env = Object.entries(options.env).map(([key, value]) => `${key}=${value}`);
+  return {
+    Image: options.image,
+    // PID 1 only waits; every step is an argv array exec'd into the container, never a shell string.
+    Entrypoint: ['sleep'],
+    Cmd: ['infinity'],
+    User: SANDBOX_USER,
+    WorkingDir: VOLUME_MOUNT,
+    Env: env,
+    Hostname: 'sandbox',
+    Labels: { [RUN_LABEL]: options.runId, [PHASE_LABEL]: options.phase },
+    AttachStdin: false,
+    AttachStdout: false,
+    AttachStderr: false,
+    Tty: false,
+    OpenStdin: false,
+    NetworkDisabled: network === 'none',
+    StopSignal: 'SIGKILL',
+    HostConfig: {
+      CapDrop: ['ALL'],
+      // Docker's default seccomp profile stays on: never `seccomp=unconfined`.
+      SecurityOpt: ['no-new-privileges'],
+      Privileged: false,
+      ReadonlyRootfs: true,
+      Tmpfs: {
+        '/tmp': tmpfsOptions(options.limits, ''),
+        [SANDBOX_HOME]: tmpfsOptions(options.limits, `,uid=10001,gid=10001,mode=0700`),
+      },
+      Mounts: [{ Type: 'volume', Source: options.volumeName, Target: VOLUME_MOUNT, ReadOnly: false }],
+      Binds: binds,
+      Memory: options.limits.memoryBytes,
+      // Equal to Memory: no swap on top.
+      MemorySwap: options.limits.memoryBytes,
+      NanoCpus: options.limits.nanoCpus,
+      PidsLimit: options.limits.pidsLimit,
+      Ulimits: [
+        { Name: 'fsize', Soft: options.limits.maxFileBytes, Hard: options.limits.maxFileBytes },
+        { Name: 'nofile', Soft: 4096, Hard: 4096 },
+        { Name: 'core', Soft: 0, Hard: 0 },
+      ],
+      NetworkMode: network,
+      IpcMode: 'private',
+      ShmSize: 64 * 1024 * 1024,
+      // Zombies of package code would count against PidsLimit; a tiny init reaps them.
+      Init: true,
+      AutoRemove: false,
+      RestartPolicy: { Name: 'no' },
+      LogConfig: { Type: 'none', Config: {} },
+    },
+  };
+}

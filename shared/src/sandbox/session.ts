@@ -1,0 +1,224 @@
+/**
+ * One sandboxed run: a labelled volume shared by its phases, one hardened container per phase, steps
+ * exec'd into it as argv arrays, a wall-clock deadline for the whole run, copy-out only from a stopped
+ * container, and removal of everything in `finally` (also on cancel, timeout and failed starts).
+ */
+import { randomBytes } from 'node:crypto';
+import { copyOutValidated, type CopyOutLimits, type CopyOutResult } from './copyOut';
+import type { PhaseContainer, SandboxEngine, StepResult } from './docker';
+import { phaseContainerConfig, RUN_LABEL, SANDBOX_HOME, VOLUME_MOUNT, type ReadOnlyFile, type SandboxLimits } from './hardening';
+import type { ProgressSink } from './progress';
+import { buildTar } from './tarBuilder';
+
+/** The run ran out of wall-clock time. */
+export class SandboxTimeoutError extends Error {
+  override readonly name = 'SandboxTimeoutError';
+}
+
+/** The run was cancelled (AbortSignal, SIGINT). */
+export class SandboxCancelledError extends Error {
+  override readonly name = 'SandboxCancelledError';
+}
+
+/** A step exited non-zero. */
+export class StepFailedError extends Error {
+  override readonly name = 'StepFailedError';
+  constructor(readonly step: string, readonly result: StepResult) {
+    super(`${step} failed with exit code ${result.exitCode}${tail(result.stderr || result.stdout)}`);
+  }
+}
+
+function tail(text: string): string {
+  const lines = text.trim().split('\n').filter((l) => l.trim() !== '').slice(-6);
+  return lines.length > 0 ? `:\n  ${lines.join('\n  ')}` : '';
+}
+
+/** Directories every run volume starts with (owned by the sandbox user). */
+export const VOLUME_DIRS = { in: `${VOLUME_MOUNT}/in`, dl: `${VOLUME_MOUNT}/dl`, out: `${VOLUME_MOUNT}/out`, work: `${VOLUME_MOUNT}/work`, tmp: `${VOLUME_MOUNT}/tmp` } as const;
+
+/** What a session needs. */
+export interface SessionOptions {
+  engine: SandboxEngine;
+  image: string;
+  /** Network mode of the fetch phase (the build phase is always `none`). */
+  fetchNetwork: string;
+  limits: SandboxLimits;
+  /** Environment of the fetch phase only (proxy and CA variables). */
+  fetchEnv: Readonly<Record<string, string>>;
+  readOnlyFiles: readonly ReadOnlyFile[];
+  progress: ProgressSink;
+  signal?: AbortSignal;
+  copyOutLimits?: Partial<CopyOutLimits>;
+  /** Parent of copy-out directories (default: the OS temp dir; npm uses the project so it can rename into place). */
+  tempParent?: string;
+  /** Injected for tests. */
+  now?: () => number;
+}
+
+/** A step to exec: argv plus a label for the report. */
+export interface Step {
+  label: string;
+  argv: readonly string[];
+  env?: Readonly<Record<string, string>>;
+  workingDir?: string;
+}
+
+/** Runs steps inside one phase container. */
+export interface PhaseRunner {
+  readonly container: PhaseContainer;
+  /** Runs a step; throws StepFailedError on a non-zero exit unless `allowFailure`. */
+  run(step: Step, options?: { allowFailure?: boolean }): Promise<StepResult>;
+  /** Writes files onto the run volume (parents created, owned by the sandbox user). */
+  put(dir: string, files: Record<string, string | Buffer>): Promise<void>;
+}
+
+const BASE_ENV: Readonly<Record<string, string>> = {
+  HOME: SANDBOX_HOME,
+  TMPDIR: '/tmp',
+  LANG: 'C.UTF-8',
+  NO_COLOR: '1',
+  CI: '1',
+};
+
+/** A sandboxed run; call `close()` in a finally block. */
+export class SandboxSession {
+  readonly runId: string;
+  readonly volumeName: string;
+  private volumeCreated = false;
+  private readonly live = new Set<PhaseContainer>();
+  private readonly deadline: number;
+  private readonly controller = new AbortController();
+  private readonly now: () => number;
+  private timer: NodeJS.Timeout | undefined;
+  /** Milliseconds spent creating and starting containers (the start-up share of the run). */
+  startupMs = 0;
+
+  constructor(private readonly options: SessionOptions) {
+    this.runId = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+    this.volumeName = `safe-install-${this.runId}`;
+    this.now = options.now ?? Date.now;
+    this.deadline = this.now() + options.limits.timeoutMs;
+    // One signal for everything in flight: the caller's cancel, or our own deadline.
+    const onCancel = (): void => this.controller.abort(new SandboxCancelledError('cancelled'));
+    if (options.signal?.aborted) onCancel();
+    options.signal?.addEventListener('abort', onCancel, { once: true });
+    this.timer = setTimeout(() => this.controller.abort(new SandboxTimeoutError(`the sandbox ran out of time (${Math.round(options.limits.timeoutMs / 1000)} s, [sandbox] timeout)`)), options.limits.timeoutMs);
+    this.timer.unref();
+  }
+
+  /** Aborted on cancel or timeout. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  private checkAlive(): void {
+    if (this.controller.signal.aborted) throw this.controller.signal.reason instanceof Error ? this.controller.signal.reason : new SandboxCancelledError('cancelled');
+  }
+
+  /**
+   * Runs one phase in a fresh hardened container. When `copyOut` names a directory, the container is
+   * stopped first, then that directory is streamed through the validator into a host temp dir.
+   */
+  async phase<T>(phase: 'fetch' | 'build', fn: (runner: PhaseRunner) => Promise<T>, copyOut?: string): Promise<{ value: T; copied?: CopyOutResult }> {
+    this.checkAlive();
+    const network = phase === 'build' ? 'none' : this.options.fetchNetwork;
+    const started = this.now();
+    this.options.progress({ type: 'phase', phase, state: 'start', network });
+    if (!this.volumeCreated) {
+      await this.options.engine.createVolume(this.volumeName, { [RUN_LABEL]: this.runId });
+      this.volumeCreated = true;
+    }
+    const config = phaseContainerConfig({
+      runId: this.runId,
+      phase,
+      image: this.options.image,
+      network,
+      volumeName: this.volumeName,
+      limits: this.options.limits,
+      env: phase === 'fetch' ? { ...BASE_ENV, ...this.options.fetchEnv } : { ...BASE_ENV, TMPDIR: VOLUME_DIRS.tmp },
+      readOnlyFiles: phase === 'fetch' ? this.options.readOnlyFiles : [],
+    });
+    const t0 = this.now();
+    const container = await this.options.engine.startContainer(config);
+    this.startupMs += this.now() - t0;
+    this.live.add(container);
+    const onAbort = (): void => { void container.stop().catch(() => undefined); };
+    this.controller.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      this.checkAlive();
+      const runner = this.runner(container, phase);
+      // The volume's directories must belong to the sandbox user; Docker keeps the tar's owner.
+      await container.putArchive(buildTar(Object.keys(VOLUME_DIRS).map((name) => ({ path: `${name}/`, type: 'Directory' as const, mode: 0o755, uid: 10001, gid: 10001 }))), VOLUME_MOUNT);
+      const value = await fn(runner);
+      this.checkAlive();
+      let copied: CopyOutResult | undefined;
+      await container.stop();
+      if (copyOut !== undefined) {
+        this.options.progress({ type: 'phase', phase: 'copy-out', state: 'start' });
+        const c0 = this.now();
+        const archive = await container.getArchive(copyOut);
+        copied = await copyOutValidated(archive, {
+          stripComponents: 1,
+          signal: this.controller.signal,
+          ...(this.options.copyOutLimits ? { limits: this.options.copyOutLimits } : {}),
+          ...(this.options.tempParent !== undefined ? { tempParent: this.options.tempParent } : {}),
+        });
+        this.options.progress({ type: 'bytes', phase: 'copy-out', what: copyOut, bytes: copied.totalBytes });
+        this.options.progress({ type: 'phase', phase: 'copy-out', state: 'end', ms: this.now() - c0, detail: `${copied.files.length} files, ${copied.totalBytes} bytes` });
+      }
+      this.options.progress({ type: 'phase', phase, state: 'end', network, ms: this.now() - started });
+      return copied ? { value, copied } : { value };
+    } catch (error) {
+      this.options.progress({ type: 'phase', phase, state: 'failed', network, ms: this.now() - started, detail: error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error) });
+      // Prefer the cancel/timeout reason over whatever broke because of it.
+      if (this.controller.signal.aborted && this.controller.signal.reason instanceof Error) throw this.controller.signal.reason;
+      throw error;
+    } finally {
+      this.controller.signal.removeEventListener('abort', onAbort);
+      await container.remove();
+      this.live.delete(container);
+    }
+  }
+
+  private runner(container: PhaseContainer, phase: 'fetch' | 'build'): PhaseRunner {
+    const progress = this.options.progress;
+    const signal = this.controller.signal;
+    return {
+      container,
+      run: async (step, opts = {}) => {
+        this.checkAlive();
+        progress({ type: 'log', phase, stream: 'info', line: `$ ${step.argv.join(' ')}` });
+        const result = await container.exec(step.argv, {
+          ...(step.env ? { env: step.env } : {}),
+          workingDir: step.workingDir ?? VOLUME_DIRS.work,
+          signal,
+          onLine: (stream, line) => progress({ type: 'log', phase, stream, line }),
+        });
+        this.checkAlive();
+        if (result.exitCode !== 0 && !opts.allowFailure) throw new StepFailedError(step.label, result);
+        return result;
+      },
+      put: async (dir, files) => {
+        const entries = Object.entries(files).map(([name, content]) => ({ path: name, content, mode: 0o644, uid: 10001, gid: 10001 }));
+        await container.putArchive(buildTar(entries), dir);
+      },
+    };
+  }
+
+  /** Removes every container still alive and the volume; safe to call twice. */
+  async close(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await Promise.all([...this.live].map((c) => c.remove()));
+    this.live.clear();
+    if (this.volumeCreated) {
+      await this.options.engine.removeVolume(this.volumeName);
+      this.volumeCreated = false;
+    }
+  }
+
+  /** Milliseconds left before the deadline. */
+  remainingMs(): number {
+    return Math.max(0, this.deadline - this.now());
+  }
+}
