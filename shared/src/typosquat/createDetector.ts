@@ -56,13 +56,21 @@ export class PopularNameDetector implements TyposquatDetector {
     return index;
   }
 
+  /** Builds one ecosystem's index now rather than on its first check. */
+  prepare(ecosystem: Ecosystem): void {
+    if (ecosystem === 'Go') this.goIndex();
+    else this.index(ecosystem);
+  }
+
   /** Builds every index now (benchmarks; a caller that prefers paying at start). */
   prepareAll(): this {
-    for (const ecosystem of this.lists.keys()) {
-      if (ecosystem === 'Go') this.goIndex();
-      else this.index(ecosystem);
-    }
+    for (const ecosystem of this.lists.keys()) this.prepare(ecosystem);
     return this;
+  }
+
+  /** The ecosystems that have a list. */
+  get ecosystems(): Ecosystem[] {
+    return [...this.lists.keys()];
   }
 
   /** A PyPI import name written as a requirement (`cv2`, `yaml`): advice when the name is a popular project, a warning when not. */

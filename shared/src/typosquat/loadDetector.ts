@@ -19,10 +19,16 @@ export async function readPopularList(dataDir: string, ecosystem: Ecosystem): Pr
 
 /**
  * Loads every ecosystem's shipped list and builds the detector. `dataDir` defaults to the data beside
- * the bundle (dist/data/popular) or, run from source, shared/data/popular.
+ * the bundle (dist/data/popular) or, run from source, shared/data/popular. The indexes are built here,
+ * one ecosystem per event-loop turn (each under ~100 ms), so neither start-up nor the first check blocks long.
  */
 export async function loadTyposquatDetector(dataDir?: string, options?: DetectorOptions): Promise<PopularNameDetector> {
   const dir = dataDir ?? (await resolvePopularDataDir());
   const entries = await Promise.all(ECOSYSTEMS.map(async (e) => [e, await readPopularList(dir, e)] as const));
-  return createTyposquatDetector(Object.fromEntries(entries), options);
+  const detector = createTyposquatDetector(Object.fromEntries(entries), options);
+  for (const ecosystem of detector.ecosystems) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    detector.prepare(ecosystem);
+  }
+  return detector;
 }
