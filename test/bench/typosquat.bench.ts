@@ -130,7 +130,7 @@ async function main(): Promise<void> {
     const build = () => void createTyposquatDetector({ [e]: lists[e] }).prepareAll();
     return `${e} ${timeIt(build).toFixed(0)} ms (cpu ${cpuIt(build).toFixed(0)} ms)`;
   });
-  console.log(`build per ecosystem, wall (cpu), done lazily on its first check: ${perEcosystem.join(', ')}`);
+  console.log(`build per ecosystem, wall (cpu): ${perEcosystem.join(', ')}`);
   console.log(`machine: load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cpus (wall times grow with it, cpu times much less)`);
   const detector = createTyposquatDetector(lists).prepareAll();
 
