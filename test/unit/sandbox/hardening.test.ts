@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DEFAULT_CONFIG } from '../../../shared/src/config/schema';
+import { CONTAINER_CA_PATH, DEFAULT_LIMITS, limitsFromConfig, phaseContainerConfig, RUN_LABEL, type PhaseContainerOptions } from '../../../shared/src/sandbox/hardening';
+
+const base: PhaseContainerOptions = {
+  runId: 'run-1',
+  phase: 'fetch',
+  image: 'safe-install-test/python:bookworm',
+  network: 'bridge',
+  volumeName: 'safe-install-run-1',
+  limits: { ...DEFAULT_LIMITS, memoryBytes: 512 * 1024 ** 2, nanoCpus: 1.5e9, pidsLimit: 256 },
+  env: { HOME: '/home/si', HTTPS_PROXY: 'http://proxy:3128' },
+  readOnlyFiles: [{ hostPath: '/etc/ssl/certs/ca-certificates.crt', containerPath: CONTAINER_CA_PATH }],
+};
+
+test('every hardening flag is in the created container config', () => {
+  const c = phaseContainerConfig(base);
+  const h = c.HostConfig!;
+  assert.deepEqual(h.CapDrop, ['ALL']);
+  assert.deepEqual(h.SecurityOpt, ['no-new-privileges']);
+  assert.ok(!(h.SecurityOpt ?? []).some((o) => o.includes('unconfined')), 'default seccomp stays on');
+  assert.equal(h.Privileged, false);
+  assert.equal(h.ReadonlyRootfs, true);
+  assert.equal(c.User, '10001:10001');
+  assert.equal(h.Memory, 512 * 1024 ** 2);
+  assert.equal(h.MemorySwap, h.Memory, 'memory = memory + swap');
+  assert.equal(h.NanoCpus, 1.5e9);
+  assert.equal(h.PidsLimit, 256);
+  assert.equal(h.NetworkMode, 'bridge');
+  assert.equal(h.AutoRemove, false);
+  assert.equal(h.Init, true);
+  assert.match(h.Tmpfs!['/tmp']!, /noexec/);
+  assert.match(h.Tmpfs!['/tmp']!, /size=\d+/);
+  assert.ok(Object.values(h.Tmpfs!).every((o) => o.includes('nosuid') && o.includes('nodev')));
+  assert.ok(h.Ulimits!.some((u) => u.Name === 'fsize' && u.Hard === DEFAULT_LIMITS.maxFileBytes));
+  assert.deepEqual(h.Mounts, [{ Type: 'volume', Source: 'safe-install-run-1', Target: '/si', ReadOnly: false }]);
+  assert.deepEqual(h.Binds, [`/etc/ssl/certs/ca-certificates.crt:${CONTAINER_CA_PATH}:ro`], 'only the CA bundle, read-only');
+  assert.equal(c.Labels![RUN_LABEL], 'run-1');
+  // Only what we set, as KEY=value; PID 1 is an argv array, never a shell.
+  assert.deepEqual(c.Env, ['HOME=/home/si', 'HTTPS_PROXY=http://proxy:3128']);
+  assert.deepEqual([...(c.Entrypoint as string[]), ...(c.Cmd as string[])], ['sleep', 'infinity']);
+});
+
+test('the build phase never gets a network or host files, whatever is asked', () => {
+  const c = phaseContainerConfig({ ...base, phase: 'build', network: 'host' });
+  assert.equal(c.HostConfig!.NetworkMode, 'none');
+  assert.equal(c.NetworkDisabled, true);
+  assert.deepEqual(c.HostConfig!.Binds, []);
+});
+
+test('sharing another container network is refused', () => {
+  assert.throws(() => phaseContainerConfig({ ...base, network: 'container:abc' }), /share another container/);
+});
+
+test('limits come from [sandbox] config', () => {
+  const limits = limitsFromConfig({ ...DEFAULT_CONFIG.sandbox, memoryLimit: '1g', cpuLimit: '0.5', timeoutSeconds: 30 });
+  assert.equal(limits.memoryBytes, 1024 ** 3);
+  assert.equal(limits.nanoCpus, 0.5e9);
+  assert.equal(limits.timeoutMs, 30_000);
+  assert.equal(limitsFromConfig({ ...DEFAULT_CONFIG.sandbox, memoryLimit: 'lots' }).memoryBytes, DEFAULT_LIMITS.memoryBytes);
+});
