@@ -25,3 +25,37 @@ export namespace DocumentFindingsRequest {
   export const method = 'safeInstall/documentFindings';
   export const type = new RequestType<{ uri: string }, unknown[], void>(method);
 }
+
+/** Arguments of the `safeInstall.auditPackage` command the server executes. */
+export interface AuditPackageArgs {
+  /** URI of the document the package is in (its workspace decides registries and config). */
+  uri: string;
+  ecosystem: string;
+  name: string;
+  /** The version spec as written on the line; omitted: the latest version. */
+  spec?: string;
+}
+
+export const AUDIT_PACKAGE_COMMAND = 'safeInstall.auditPackage';
+
+/** What `safeInstall.auditPackage` returns and `ShowAuditReportNotification` carries. */
+export interface AuditReportParams {
+  ecosystem: string;
+  name: string;
+  /** allow | warn | block. */
+  verdict: string;
+  /** The whole report as Markdown. */
+  markdown: string;
+}
+
+/**
+ * Client capability (under `experimental`) saying the client shows audit reports itself; a client
+ * without it gets the verdict through `window/showMessage` instead.
+ */
+export const AUDIT_REPORT_CAPABILITY = 'safeInstallAuditReport';
+
+/** Server → client: show an audit report (the extension opens it as a Markdown preview). */
+export namespace ShowAuditReportNotification {
+  export const method = 'safeInstall/showAuditReport';
+  export const type = new NotificationType<AuditReportParams>(method);
+}

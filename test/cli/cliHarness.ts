@@ -34,16 +34,18 @@ export interface CliRun {
 
 /**
  * Runs `node dist/cli.js ...args` (argument array, no shell) and waits for it to close.
- * The user config folder points at `configHome` (an empty temporary folder unless given) so the
- * developer's own config never leaks into a test.
+ * The user config folder points at `configHome` (an empty temporary folder unless given), and HOME and
+ * the cache at a fresh temporary folder (unless `env` names them), so neither the developer's own config,
+ * package-manager config nor registry cache ever leaks into a test.
  */
 export async function runBuiltCli(args: string[], options: { cwd?: string; configHome?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
   const ownConfigHome = options.configHome === undefined ? await mkdtemp(path.join(os.tmpdir(), 'safe-install-xdg-')) : undefined;
+  const ownHome = await mkdtemp(path.join(os.tmpdir(), 'safe-install-home-'));
   try {
     return await new Promise<CliRun>((resolve, reject) => {
       const child = spawn(process.execPath, [CLI_PATH, ...args], {
         cwd: options.cwd ?? REPO_ROOT,
-        env: { PATH: process.env['PATH'] ?? '', HOME: os.tmpdir(), XDG_CONFIG_HOME: options.configHome ?? ownConfigHome ?? '', ...options.env },
+        env: { PATH: process.env['PATH'] ?? '', HOME: ownHome, XDG_CACHE_HOME: path.join(ownHome, '.cache'), XDG_CONFIG_HOME: options.configHome ?? ownConfigHome ?? '', ...options.env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
@@ -55,6 +57,7 @@ export async function runBuiltCli(args: string[], options: { cwd?: string; confi
     });
   } finally {
     if (ownConfigHome) await rm(ownConfigHome, { recursive: true, force: true });
+    await rm(ownHome, { recursive: true, force: true });
   }
 }
 

@@ -10,13 +10,16 @@ import { cliBuilt, makeWorkspace, parsersNotWired, REPO_ROOT, runBuiltCli, type 
 
 const DEMO = path.join(REPO_ROOT, 'demo');
 
-/** Runs a scan; skips the test (saying why) when the CLI is not built or the parsers are not wired yet. */
+/**
+ * Runs an offline scan (these tests are about the offline checks and output; scanNetwork.test.ts covers
+ * registry findings); skips the test (saying why) when the CLI is not built or the parsers are not wired yet.
+ */
 async function scan(t: TestContext, args: string[], options: Parameters<typeof runBuiltCli>[1] = {}): Promise<CliRun | undefined> {
   if (!cliBuilt()) {
     t.skip('dist/cli.js is missing: run node scripts/build.mjs first (npm test does)');
     return undefined;
   }
-  const run = await runBuiltCli(['scan', ...args], options);
+  const run = await runBuiltCli(['scan', '--offline', ...args], options);
   if (parsersNotWired(run)) {
     t.skip('parseManifest is not wired to the parsers yet (shared/src/manifests/index.ts)');
     return undefined;

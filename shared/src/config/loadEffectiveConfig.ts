@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { TextFileReader } from '../io';
 import { readConfigText, type ConfigLayer } from './configFile';
 import { CONFIG_RULES, type ConfigFinding } from './configFinding';
-import { mergeConfigLayers } from './mergeConfig';
+import { mergeConfigLayers, type MergeResult } from './mergeConfig';
 import type { SafeInstallConfig } from './schema';
 
 /** The project config's file name, at the workspace root. */
@@ -65,6 +65,15 @@ export async function loadEffectiveConfig(options: LoadConfigOptions): Promise<E
     files.push(project.report);
   }
   return { config: merged.config, files };
+}
+
+/**
+ * The same merge from texts already in hand (undefined: no such file), for callers that read the files
+ * themselves; config-file problems other than refusals are left out.
+ */
+export function configFromTexts(userText: string | undefined, projectText: string | undefined): MergeResult {
+  const layer = (text: string | undefined): ConfigLayer => (text === undefined ? {} : readConfigText(text).layer);
+  return mergeConfigLayers(layer(userText), layer(projectText));
 }
 
 async function readLayer(

@@ -29,6 +29,11 @@ export interface NetworkIntelligence {
 // These kinds name versions to avoid or toolchains, not packages that get installed.
 const SKIPPED_KINDS = new Set(['exclude', 'retract', 'toolchain']);
 
+/** Whether the network checks look this dependency up (registry packages only; not excludes, retracts, toolchains). */
+export function isLookedUp(dep: Dependency): boolean {
+  return dep.source === 'registry' && !SKIPPED_KINDS.has(dep.kind) && dep.name !== '';
+}
+
 function targetOf(dep: Dependency): Target {
   return { ecosystem: dep.ecosystem, name: dep.name, spec: dep.spec };
 }
@@ -50,7 +55,7 @@ function manifestOverrides(manifest: ParsedManifest, clients: RegistryClients): 
 /** Network findings and package cards for a manifest. Rejects only when `signal` aborts. */
 export async function networkIntelligence(manifest: ParsedManifest, ctx: NetworkCheckContext): Promise<NetworkIntelligence> {
   const settings = intelligenceSettings(ctx.config.intelligence);
-  const deps = manifest.dependencies.filter((d) => d.source === 'registry' && !SKIPPED_KINDS.has(d.kind) && d.name !== '');
+  const deps = manifest.dependencies.filter(isLookedUp);
   if (!settings.enabled || deps.length === 0) return { findings: [], cards: new Map() };
   const facts = await gatherFacts(deps.map(targetOf), { clients: ctx.clients, settings, signal: ctx.signal, overrides: manifestOverrides(manifest, ctx.clients) });
   const now = ctx.clients.clock.now();

@@ -70,29 +70,3 @@ export function intelligenceFromToml(table: unknown): IntelligenceConfig {
   }
   return out;
 }
-
-/**
- * `[registries]` and `[intelligence]` from the user's and the project's config file texts (user first).
- * The project may set endpoints and thresholds, but it cannot switch the checks off or make them offline:
- * a cloned repository must not be able to silence its own warnings.
- */
-export function intelligenceConfigFromTexts(userText: string | undefined, projectText: string | undefined, parseToml: (text: string) => unknown): { intelligence: IntelligenceConfig; registries: Record<string, unknown> } {
-  const read = (text: string | undefined): Record<string, unknown> => {
-    if (text === undefined) return {};
-    try {
-      const doc = parseToml(text);
-      return typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>) : {};
-    } catch {
-      return {};
-    }
-  };
-  const user = read(userText);
-  const project = read(projectText);
-  const userIntel = intelligenceFromToml(user.intelligence);
-  const projectIntel = intelligenceFromToml(project.intelligence);
-  delete projectIntel.enabled;
-  delete projectIntel.offline;
-  delete projectIntel.disabledRules;
-  const registries = { ...(typeof user.registries === 'object' && user.registries ? (user.registries as Record<string, unknown>) : {}), ...(typeof project.registries === 'object' && project.registries ? (project.registries as Record<string, unknown>) : {}) };
-  return { intelligence: { ...userIntel, ...projectIntel }, registries };
-}

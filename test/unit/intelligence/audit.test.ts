@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -8,8 +8,7 @@ import type { CliIo } from '../../../shared/src/cli/command';
 import { DEFAULT_CONFIG } from '../../../shared/src/config/schema';
 import { auditPackage, verdictOf } from '../../../shared/src/intelligence/audit';
 import { cardMarkdown } from '../../../shared/src/intelligence/card';
-import { intelligenceConfigFromTexts } from '../../../shared/src/intelligence/settings';
-import { parse as parseToml } from 'smol-toml';
+import { configFromTexts } from '../../../shared/src/config/loadEffectiveConfig';
 import { clientsFor, fixtureClock, RegistryServer } from '../../support/registryServer';
 
 let server: RegistryServer;
@@ -73,12 +72,24 @@ describe('safe-install audit (CLI)', () => {
     });
   }
 
+  // Endpoints live in the user's config, as a user's own registries would; a project file may not set them.
   async function project(): Promise<string> {
     const dir = await mkdtemp(path.join(home, 'proj-'));
     const r = server.registries();
-    await writeFile(path.join(dir, 'safe-install.toml'), `[registries]\nnpm = "${r.npm}"\nnpm_downloads = "${r.npmDownloads}"\npypi_index = "${r.pypiIndex}"\npypi_json = "${r.pypiJson}"\ncrates = "${r.crates}"\ngo_proxy = "${r.goProxy}"\nrubygems = "${r.rubygems}"\nosv = "${r.osv}"\n\n[intelligence]\nmin_release_age_hours = 48\n`);
+    await mkdir(path.join(home, 'config', 'safe-install'), { recursive: true });
+    await writeFile(path.join(home, 'config', 'safe-install', 'config.toml'), `[registries]\nnpm = "${r.npm}"\nnpm_downloads = "${r.npmDownloads}"\npypi_index = "${r.pypiIndex}"\npypi_json = "${r.pypiJson}"\ncrates = "${r.crates}"\ngo_proxy = "${r.goProxy}"\nrubygems = "${r.rubygems}"\nosv = "${r.osv}"\n`);
+    await writeFile(path.join(dir, 'safe-install.toml'), '[intelligence]\nmin_release_age_hours = 48\n');
     return dir;
   }
+
+  test('a project safe-install.toml cannot point audit at its own registry', async () => {
+    const cwd = await project();
+    await writeFile(path.join(cwd, 'safe-install.toml'), '[registries]\nnpm = "http://127.0.0.1:9/npm"\nosv = "http://127.0.0.1:9/osv"\n');
+    const out = io(cwd);
+    assert.equal(await command(['-e', 'npm', 'evil-lib', '--format', 'json'], out), 1);
+    assert.match(out.err, /'registries\.npm' is ignored/);
+    assert.equal((JSON.parse(out.out) as { verdict: string }).verdict, 'block', 'the user registry and OSV were asked');
+  });
 
   const command = createAuditCommand({ homeDir: () => home, readText: async (f) => { try { return await readFile(f, 'utf8'); } catch { return undefined; } }, clock: fixtureClock() });
 
@@ -119,11 +130,11 @@ describe('safe-install audit (CLI)', () => {
   });
 
   test('a project file cannot switch the checks off, the user file can', () => {
-    const result = intelligenceConfigFromTexts('[intelligence]\nlow_downloads = 10\n', '[intelligence]\nenabled = false\noffline = true\ninternal_prefixes = ["acme-"]\n', parseToml);
-    assert.equal(result.intelligence.enabled, undefined);
-    assert.equal(result.intelligence.offline, undefined);
-    assert.deepEqual(result.intelligence.internalPrefixes, ['acme-']);
-    assert.equal(result.intelligence.lowDownloads?.npm, 10);
-    assert.equal(intelligenceConfigFromTexts('[intelligence]\nenabled = false\n', undefined, parseToml).intelligence.enabled, false);
+    const result = configFromTexts('[intelligence]\nlow_downloads = 10\n', '[intelligence]\nenabled = false\noffline = true\ninternal_prefixes = ["acme-"]\n').config;
+    assert.equal(result.intelligence?.enabled, undefined);
+    assert.equal(result.intelligence?.offline, undefined);
+    assert.deepEqual(result.intelligence?.internalPrefixes, ['acme-']);
+    assert.equal(result.intelligence?.lowDownloads?.npm, 10);
+    assert.equal(configFromTexts('[intelligence]\nenabled = false\n', undefined).config.intelligence?.enabled, false);
   });
 });

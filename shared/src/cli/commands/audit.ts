@@ -6,14 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { parse as parseToml } from 'smol-toml';
-import { DEFAULT_CONFIG, type SafeInstallConfig } from '../../config/schema';
-import { defaultUserConfigPath } from '../../config/loadEffectiveConfig';
+import type { SafeInstallConfig } from '../../config/schema';
+import { defaultUserConfigPath, loadEffectiveConfig, projectConfigPath } from '../../config/loadEffectiveConfig';
 import { auditPackage, type AuditReport } from '../../intelligence/audit';
 import { createClientsForProject, fileSystemConfigIo } from '../../intelligence/context';
-import { intelligenceConfigFromTexts } from '../../intelligence/settings';
 import type { Ecosystem } from '../../model';
-import { registriesFromToml } from '../../registry/endpoints';
 import type { Clock } from '../../registry/http';
 import type { RegistryClients } from '../../registry/index';
 import type { CliCommand, CliIo } from '../command';
@@ -101,6 +98,17 @@ const readText = async (file: string): Promise<string | undefined> => {
   }
 };
 
+/** The config loader's reader: a file that is not there reads as ENOENT, as from the file system. */
+function missingAsEnoent(read: (file: string) => Promise<string | undefined>): { readText(file: string): Promise<string> } {
+  return {
+    readText: async (file) => {
+      const text = await read(file);
+      if (text === undefined) throw Object.assign(new Error(`${file}: not found`), { code: 'ENOENT' });
+      return text;
+    },
+  };
+}
+
 const DEFAULT_DEPS: AuditCommandDeps = { homeDir: () => os.homedir(), readText };
 
 function formatText(report: AuditReport): string {
@@ -162,10 +170,13 @@ export function createAuditCommand(deps: AuditCommandDeps = DEFAULT_DEPS): CliCo
     if (!name) throw new UsageError('empty package name');
 
     const home = deps.homeDir();
-    const [userText, projectText] = await Promise.all([deps.readText(defaultUserConfigPath(io.env, home)), deps.readText(path.join(io.cwd, 'safe-install.toml'))]);
-    const fromFiles = intelligenceConfigFromTexts(userText, projectText, parseToml);
-    const offline = parsed.values.offline === true || fromFiles.intelligence.offline === true;
-    const config: SafeInstallConfig = { ...DEFAULT_CONFIG, registries: registriesFromToml(fromFiles.registries), intelligence: { ...fromFiles.intelligence, offline } };
+    // The same loader as scan and the editor: a project file may tighten thresholds, never weaken or redirect.
+    const effective = await loadEffectiveConfig({ userConfigPath: defaultUserConfigPath(io.env, home), projectConfigPath: projectConfigPath(io.cwd), reader: missingAsEnoent(deps.readText) });
+    for (const file of effective.files) {
+      for (const finding of file.findings) io.stderr(`safe-install: note: ${path.relative(io.cwd, file.path) || file.path}: ${finding.message}\n`);
+    }
+    const offline = parsed.values.offline === true || effective.config.intelligence?.offline === true;
+    const config: SafeInstallConfig = { ...effective.config, intelligence: { ...effective.config.intelligence, offline } };
     const clients = deps.createClients
       ? await deps.createClients(config, io, offline)
       : await createClientsForProject(fileSystemConfigIo(io.env, home, io.cwd), config, deps.clock ? { clock: deps.clock } : {});

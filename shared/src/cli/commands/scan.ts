@@ -2,7 +2,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultUserConfigPath } from '../../config/loadEffectiveConfig';
-import { scanWorkspace } from '../../engine/scanWorkspace';
+import type { SafeInstallConfig } from '../../config/schema';
+import { DependencyIntelligence } from '../../engine/dependencyIntelligence';
+import { addRegistryFindings } from '../../engine/registryScan';
+import { scanWorkspace, type WorkspaceScan } from '../../engine/scanWorkspace';
+import { createClientsForProject, fileSystemConfigIo } from '../../intelligence/context';
+import { networkIntelligence } from '../../intelligence/networkFindings';
+import type { RegistryClients } from '../../registry/index';
 import { manifestKindForPath } from '../../manifests/index';
 import { nodeWorkspaceFileSystem, type WorkspaceFileSystem } from '../../engine/workspaceFileSystem';
 import { SEVERITY_ORDER, type ManifestKind, type ParsedManifest, type Severity } from '../../model';
@@ -17,12 +23,15 @@ import { CLI_VERSION } from '../version';
 import { UsageError } from '../usageError';
 
 /** One-line summary shown in the top-level help. */
-export const SCAN_SUMMARY = 'Check every manifest under a folder for typosquats and unreadable dependency lines';
+export const SCAN_SUMMARY = 'Check every manifest under a folder for typosquats, known malware and risky packages';
 
 export const SCAN_USAGE = `Usage: safe-install scan [PATH] [options]
 
 Finds every requirements*.txt, pyproject.toml, package.json, Cargo.toml, go.mod and Gemfile under PATH
-(default: the current folder) and reports what the editor would: typosquats, parse errors, config problems.
+(default: the current folder) and reports what the editor would: typosquats, parse errors, config problems,
+and what the registries and OSV say about each dependency (known malware, unknown packages, brand-new
+packages or releases, changed owners, install scripts, ...). Registries are the ones your package managers
+are configured for (npmrc, pip.conf, GOPROXY, cargo and gem config), else safe-install.toml [registries].
 Skips node_modules, .git, virtualenvs, vendor/, Cargo's target/ and other third-party folders; never
 follows symlinked folders.
 
@@ -30,7 +39,7 @@ Options:
   --format text|json|sarif   Output format (default: text)
   --fail-on SEVERITY         Exit 1 when a finding is at least this severe:
                              error (default), warning, information, hint, or none
-  --offline                  Use no network (all current checks are offline)
+  --offline                  No network: registry checks use cached answers only
   -h, --help                 Show this help
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error.
@@ -48,6 +57,8 @@ export interface ScanCommandDeps {
   homeDir(): string;
   /** Overrides the engine's parseManifest (tests). */
   parse?: (kind: ManifestKind, text: string) => ParsedManifest;
+  /** Builds the registry clients (tests); default: the user's package-manager config, the per-user cache, the network. */
+  createClients?(config: SafeInstallConfig, projectDir: string, io: CliIo): Promise<RegistryClients>;
 }
 
 const DEFAULT_DEPS: ScanCommandDeps = {
@@ -101,6 +112,23 @@ export function exitCodeFor(report: ScanReport, failOn: FailOn): number {
   return report.findings.some((finding) => SEVERITY_ORDER[finding.severity] >= threshold) ? 1 : 0;
 }
 
+/**
+ * Adds registry findings unless registry checks are off; returns notes for stderr. `--offline` (or
+ * `[intelligence] offline`) uses cached answers only, and lines with none are counted in one note
+ * rather than reported one by one.
+ */
+async function registryStage(scan: WorkspaceScan, offline: boolean, deps: ScanCommandDeps, io: CliIo): Promise<string[]> {
+  const base = scan.config.config;
+  if (base.intelligence?.enabled === false) return ['registry checks are off ([intelligence] enabled = false)'];
+  const config: SafeInstallConfig = { ...base, intelligence: { ...base.intelligence, offline: offline || base.intelligence?.offline === true } };
+  const home = io.env['HOME'] || deps.homeDir();
+  const clients = deps.createClients ? await deps.createClients(config, scan.root, io) : await createClientsForProject(fileSystemConfigIo(io.env, home, scan.root), config);
+  const intelligence = new DependencyIntelligence((manifest, signal) => networkIntelligence(manifest, { clients, config, signal }));
+  const summary = await addRegistryFindings(scan, intelligence, new AbortController().signal);
+  if (summary.offlineUnchecked === 0) return [];
+  return [`offline: ${summary.offlineUnchecked} ${summary.offlineUnchecked === 1 ? 'dependency was' : 'dependencies were'} not checked against registries (no cached answer); run without --offline to check them`];
+}
+
 /** Builds the `scan` subcommand around its dependencies. */
 export function createScanCommand(deps: ScanCommandDeps = DEFAULT_DEPS): CliCommand {
   return async (argv: string[], io: CliIo): Promise<number> => {
@@ -126,8 +154,9 @@ export function createScanCommand(deps: ScanCommandDeps = DEFAULT_DEPS): CliComm
       userConfigPath: defaultUserConfigPath(io.env, io.env['HOME'] || deps.homeDir()),
       ...(deps.parse ? { parse: deps.parse } : {}),
     });
+    const notes = [...scan.notes, ...(await registryStage(scan, args.offline, deps, io))];
     // Notes (limits hit, unreadable files) go to stderr so machine-readable stdout stays one document.
-    for (const note of scan.notes) io.stderr(`safe-install: note: ${note}\n`);
+    for (const note of notes) io.stderr(`safe-install: note: ${note}\n`);
     const report = buildScanReport(scan);
     if (args.format === 'json') io.stdout(formatJson(report));
     else if (args.format === 'sarif') io.stdout(formatSarif(report, CLI_VERSION));

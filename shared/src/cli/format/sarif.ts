@@ -30,13 +30,66 @@ const RULE_DESCRIPTIONS: Record<string, { name: string; text: string; help: stri
     text: 'A project config file tried to weaken a user-level security setting.',
     help: 'A repository cannot turn protections off for whoever clones it; set such keys in your user config instead.',
   },
+  // Registry intelligence (registry look-ups and OSV); the severity of each finding may differ from the default.
+  malware: {
+    name: 'KnownMalware',
+    text: 'OSV lists this package (or the version the spec resolves to) as malicious (a MAL- advisory).',
+    help: 'Remove the dependency and treat any machine that installed it as compromised: rotate the credentials it could reach.',
+  },
+  vulnerability: {
+    name: 'KnownVulnerability',
+    text: 'The version the spec resolves to has published OSV advisories.',
+    help: 'Move to a fixed version; the message names the advisories.',
+  },
+  'unknown-package': {
+    name: 'UnknownPackage',
+    text: 'No configured registry knows this package: a hallucinated name, a typo, or a dependency-confusion hole.',
+    help: 'Check the name. If it is a private package, configure your private registry so it is found there.',
+  },
+  'dependency-confusion': {
+    name: 'DependencyConfusion',
+    text: 'An internal package name also exists on a public registry, which an install may prefer.',
+    help: 'Pin the private index for this name, or claim the name publicly.',
+  },
+  'new-package': { name: 'NewPackage', text: 'The package was first published only recently.', help: 'Young packages are where malware hides; look at its source and publisher before installing.' },
+  'fresh-release': { name: 'FreshRelease', text: 'The version the spec resolves to was published very recently.', help: 'Wait for the minimum release age or pin the previous version; hijacked releases are usually caught within days.' },
+  'dormant-reactivated': { name: 'DormantReactivated', text: 'A package quiet for a long time just published again.', help: 'Check who published the new release and what changed.' },
+  'maintainer-change': { name: 'MaintainerChange', text: 'The publisher or owners of the newest release differ from earlier ones.', help: 'Check that the change of hands is legitimate before upgrading.' },
+  'low-downloads': { name: 'LowDownloads', text: 'Few people use this package.', help: 'Make sure it is the package you meant; impostors have few downloads.' },
+  'install-scripts': { name: 'InstallScripts', text: 'The package runs code when it is installed.', help: 'Install it in the sandbox (safe-install install) or check what the scripts do.' },
+  deprecated: { name: 'Deprecated', text: 'The registry marks this package or version as deprecated.', help: 'Move to the replacement the message names.' },
+  yanked: { name: 'Yanked', text: 'The version the spec resolves to was yanked.', help: 'Pick another version.' },
+  'no-repository': { name: 'NoRepository', text: 'The package links no source repository.', help: 'Without a source link its published code cannot be compared with its source.' },
+  'intelligence-unavailable': {
+    name: 'IntelligenceUnavailable',
+    text: 'A registry or OSV could not be asked, so this dependency is unverified.',
+    help: 'Check network access to the registries your package managers use, then scan again.',
+  },
+};
+
+/** Default SARIF levels of the rules that are not errors by default. */
+const DEFAULT_LEVELS: Record<string, Result.level> = {
+  'config-unknown-key': 'warning',
+  'config-refused': 'warning',
+  vulnerability: 'warning',
+  'dependency-confusion': 'warning',
+  'new-package': 'warning',
+  'fresh-release': 'warning',
+  'dormant-reactivated': 'warning',
+  'maintainer-change': 'warning',
+  'install-scripts': 'warning',
+  deprecated: 'warning',
+  yanked: 'warning',
+  'low-downloads': 'note',
+  'no-repository': 'note',
+  'intelligence-unavailable': 'note',
 };
 
 const LEVEL: Record<Severity, Result.level> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
 /** The rule's default level, as SARIF names it. */
 function defaultLevel(rule: string): Result.level {
-  return rule === 'config-unknown-key' || rule === 'config-refused' ? 'warning' : 'error';
+  return DEFAULT_LEVELS[rule] ?? 'error';
 }
 
 /** `--format sarif`: a SARIF 2.1.0 log that GitHub code scanning accepts (relative URIs, 1-based regions). */
