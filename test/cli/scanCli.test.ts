@@ -98,7 +98,7 @@ test('the demo workspace: one typosquat per manifest kind, json shape exact, exi
       ['api/pyproject.toml', 'typosquat', 'python-dateutill', 'python-dateutil'],
       ['api/requirements.txt', 'typosquat', 'reqeusts', 'requests'],
       ['docs/Gemfile', 'typosquat', 'nokogirl', 'nokogiri'],
-      ['services/sync/go.mod', 'typosquat', 'github.com/sirupsen/logruss', 'github.com/sirupsen/logrus'],
+      ['services/sync/go.mod', 'typosquat', 'github.com/boltdb-go/bolt', 'github.com/boltdb/bolt'],
       ['tools/notes-export/Cargo.toml', 'typosquat', 'reqwset', 'reqwest'],
       ['web/package.json', 'typosquat', 'expresss', 'express'],
     ],
@@ -126,7 +126,7 @@ test('text output: grouped per file, file:line:col lines, summary, no colour whe
   const header = lines.indexOf('api/requirements.txt');
   assert.ok(header >= 0, run.stdout);
   assert.match(lines[header + 1] ?? '', /^ {2}api\/requirements\.txt:9:1 error typosquat .*reqeusts.* \(→ requests\)$/);
-  assert.match(run.stdout, /6 problems \(5 errors, 1 warning\) in 6 manifests, \d+ dependencies checked\.\n$/);
+  assert.match(run.stdout, /6 problems \(6 errors, 0 warnings\) in 6 manifests, \d+ dependencies checked\.\n$/);
 });
 
 test('a clean workspace exits 0 and says so', async (t) => {
