@@ -1,0 +1,66 @@
+/**
+ * The `safe-install install` argument list for a request (pure, tested). Package requests are validated
+ * with the sandbox's own grammar first, so nothing that reads as an option, a path or a URL is passed on.
+ */
+import type { Dependency } from '../../../shared/src/model';
+import { parsePackageRequest } from '../../../shared/src/sandbox/names';
+import { cliEcosystem } from './ecosystems';
+import type { InstallRequest } from './installRun';
+
+/** Editor settings that shape an install (read at each run, so changes apply at once). */
+export interface InstallSettings {
+  sandboxEnabled: boolean;
+  binaryOnly: boolean;
+}
+
+/** The argv after `cli.js`. Throws InvalidPackageError for a request that fails validation. */
+export function installCliArgs(request: InstallRequest, settings: InstallSettings): string[] {
+  const args = ['install', '-e', cliEcosystem(request.ecosystem), '--format', 'json'];
+  if (request.dryRun) args.push('--dry-run');
+  if (!settings.sandboxEnabled) args.push('--no-sandbox');
+  if (settings.binaryOnly) args.push('--binary-only');
+  // `--` ends the options: even a validated name can never be read as one.
+  args.push('--', ...request.packages.map((p) => parsePackageRequest(request.ecosystem, p).argument));
+  return args;
+}
+
+/** How a manifest dependency is written as a request (`name==1.0`, `name@^1`, `path@v1.2.3`). */
+export function dependencyRequest(dep: Pick<Dependency, 'ecosystem' | 'name' | 'spec'>): string {
+  const spec = dep.spec.trim();
+  if (spec === '' || spec === '*') return dep.name;
+  switch (dep.ecosystem) {
+    case 'PyPI':
+      return `${dep.name}${/^[0-9]/.test(spec) ? `==${spec}` : spec.replace(/\s+/g, '')}`;
+    case 'RubyGems':
+      return `${dep.name}:${spec}`;
+    default:
+      return `${dep.name}@${spec}`;
+  }
+}
+
+/** Registry dependencies of a manifest as validated requests; the rest are returned with the reason. */
+export function manifestRequests(deps: readonly Dependency[]): { requests: string[]; skipped: string[] } {
+  const requests: string[] = [];
+  const skipped: string[] = [];
+  const seen = new Set<string>();
+  for (const dep of deps) {
+    if (dep.source !== 'registry' || ['constraint', 'exclude', 'retract', 'replace', 'toolchain', 'override'].includes(dep.kind)) continue;
+    const text = dependencyRequest(dep);
+    if (seen.has(text)) continue;
+    seen.add(text);
+    try {
+      parsePackageRequest(dep.ecosystem, text);
+      requests.push(text);
+    } catch (error) {
+      // Fall back to the bare name: the sandbox resolves a version, the user sees why in the list.
+      try {
+        parsePackageRequest(dep.ecosystem, dep.name);
+        requests.push(dep.name);
+        skipped.push(`${dep.name}: version '${dep.spec}' not understood, latest requested (${error instanceof Error ? error.message : String(error)})`);
+      } catch (nameError) {
+        skipped.push(nameError instanceof Error ? nameError.message : String(nameError));
+      }
+    }
+  }
+  return { requests, skipped };
+}
