@@ -47,6 +47,7 @@ Options:
   --allow-scripts NAME    npm: let NAME's install scripts run (offline, in the sandbox); repeatable
   --ci                    Never prompt: a critical finding fails the install (also CI=true without a TTY)
   --format text|json      Report format (default: text); progress goes to stderr
+  --progress text|json    Progress on stderr as text lines (default) or one JSON event per line (for editors)
   --network-mode MODE     Fetch-phase Docker network (default: bridge; tests use host); build is always none
   --registry URL          Registry / index URL (overrides your package-manager config)
   -h, --help              Show this help
@@ -137,6 +138,7 @@ export function createInstallCommand(deps: InstallCommandDeps = DEFAULT_DEPS): C
           format: { type: 'string', short: 'f' },
           'network-mode': { type: 'string' },
           registry: { type: 'string' },
+          progress: { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
       });
@@ -182,7 +184,11 @@ export function createInstallCommand(deps: InstallCommandDeps = DEFAULT_DEPS): C
       if (ecosystem === 'PyPI') extraIndexUrls = endpoints.pypi.indexes.slice(1);
     }
     const ci = v.ci === true || ((io.env['CI'] === 'true' || io.env['CI'] === '1') && !io.isTTY);
-    const renderer = progressRenderer(io, io.isTTY && !ci && format === 'text');
+    if (v.progress !== undefined && v.progress !== 'text' && v.progress !== 'json') throw new UsageError(`unknown progress format '${v.progress}' (use text or json)`);
+    // Editors read typed events, one JSON object per stderr line (the report stays on stdout).
+    const renderer = v.progress === 'json'
+      ? { sink: (event: SandboxEvent) => io.stderr(`${JSON.stringify(event)}\n`), done: () => undefined }
+      : progressRenderer(io, io.isTTY && !ci && format === 'text');
 
     if (v['no-sandbox']) return runWithoutSandbox(ecosystem, parsed.positionals, registry, v.python, io, home);
 
