@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command';
 import { AUDIT_SUMMARY, auditCommand } from './audit';
+import { CHECK_ENV_SUMMARY, checkEnvCommand } from './checkEnv';
 import { INSTALL_SUMMARY, installCommand } from './install';
 import { SCAN_SUMMARY, scanCommand } from './scan';
 
@@ -14,4 +15,5 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   scan: { run: scanCommand, summary: SCAN_SUMMARY },
   audit: { run: auditCommand, summary: AUDIT_SUMMARY },
   install: { run: installCommand, summary: INSTALL_SUMMARY },
+  'check-env': { run: checkEnvCommand, summary: CHECK_ENV_SUMMARY },
 };
