@@ -1,13 +1,14 @@
 /**
- * Code actions the editor adds beside the server's Replace/Ignore: "Audit <package>" and "Install
- * <package> in sandbox" on a dependency line. They run the same CLI engine as the commands. The
- * dependency under the cursor is found with the shared parsers (pure, no I/O). Nothing is offered in
- * an untrusted workspace, and a package flagged as a typosquat is offered for audit, never for install.
+ * The code action the editor adds beside the server's Replace / Audit / Ignore: "Install <package> in
+ * sandbox" on a dependency line, running the same CLI engine as the Install command. The dependency
+ * under the cursor is found with the shared parsers (pure, no I/O). Nothing is offered in an untrusted
+ * workspace, and a package flagged as a typosquat is never offered for install.
  */
 import path from 'node:path';
 import {
   CodeAction,
   CodeActionKind,
+  DiagnosticSeverity,
   type CodeActionContext,
   type CodeActionProvider,
   type Range,
@@ -19,7 +20,7 @@ import type { Dependency } from '../../../shared/src/model';
 import { dependencyRequest } from '../install/installArgs';
 import { DIAGNOSTIC_SOURCE, diagnosticPackage } from '../views/findingsTree';
 
-/** Arguments of the audit/install commands when a code action runs them. */
+/** Arguments of the install (and audit) commands when a code action or another command runs them. */
 export interface PackageCommandArgs {
   ecosystem: string;
   request: string;
@@ -29,7 +30,7 @@ export interface PackageCommandArgs {
 /** Kind of the actions offered on lines without a diagnostic (they appear under "More Actions"). */
 export const PACKAGE_ACTION_KIND = CodeActionKind.Empty.append('safeInstall');
 
-/** Provides Audit / Install-in-sandbox actions for the dependency at the cursor. */
+/** Provides the Install-in-sandbox action for the dependency at the cursor. */
 export class PackageCodeActionProvider implements CodeActionProvider {
   static readonly metadata = { providedCodeActionKinds: [CodeActionKind.QuickFix, PACKAGE_ACTION_KIND] };
 
@@ -49,15 +50,12 @@ export class PackageCodeActionProvider implements CodeActionProvider {
     const dep = deps.find((d) => d.source === 'registry' && d.nameRange.start.line <= line && (d.specRange ?? d.nameRange).end.line >= line);
     if (!dep) return [];
     const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && d.range.start.line === dep.nameRange.start.line);
-    const flagged = ours.some((d) => diagnosticPackage(d)?.rule === 'typosquat');
+    // Typosquats and error-level findings (known malware) are never offered for install.
+    const flagged = ours.some((d) => diagnosticPackage(d)?.rule === 'typosquat' || d.severity === DiagnosticSeverity.Error);
     const actionKind = ours.length > 0 ? CodeActionKind.QuickFix : PACKAGE_ACTION_KIND;
     const request = dependencyRequest(dep);
     const args: PackageCommandArgs = { ecosystem: dep.ecosystem, request, uri: document.uri.toString() };
     const actions: CodeAction[] = [];
-    const audit = new CodeAction(`Audit ${dep.name}`, actionKind);
-    audit.command = { title: audit.title, command: 'safeInstall.auditPackage', arguments: [args] };
-    audit.diagnostics = ours;
-    actions.push(audit);
     if (!flagged) {
       const install = new CodeAction(`Install ${dep.name} in sandbox`, actionKind);
       install.command = { title: install.title, command: 'safeInstall.installPackage', arguments: [args] };

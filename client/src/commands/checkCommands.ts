@@ -1,6 +1,8 @@
 /** Audit Package…, Check Environment, Scan Workspace, the exposure view's reveal action and the status explanation. */
 import { commands, ProgressLocation, Uri, window, workspace, type CancellationToken } from 'vscode';
 import type { Ecosystem } from '../../../shared/src/model';
+import { AUDIT_PACKAGE_COMMAND, type AuditPackageArgs } from '../../../shared/src/protocol';
+import { parsePackageRequest } from '../../../shared/src/sandbox/names';
 import type { PackageCommandArgs } from '../actions/packageCodeActions';
 import { runCli } from '../cli/cliProcess';
 import { cliEcosystem, toEcosystem } from '../install/ecosystems';
@@ -17,7 +19,12 @@ function abortOn(token: CancellationToken): AbortController {
   return controller;
 }
 
-/** `safeInstall.auditPackage`: registry signals, known malware and a verdict, shown as a report document. */
+/**
+ * `safeInstall.audit` (Audit Package…): prompts for a package, then runs the language server's
+ * `safeInstall.auditPackage` command, the same engine the Audit code action uses; its report comes back
+ * through the server's audit-report notification. Without the server command (server not started),
+ * the CLI's audit runs instead and its text report opens as a document.
+ */
 export async function auditPackageCommand(services: Services, args?: PackageCommandArgs): Promise<void> {
   if (!services.trusted()) {
     void window.showWarningMessage('Safe Install does not audit packages in an untrusted workspace (audits contact registries). Trust the workspace first.');
@@ -32,7 +39,14 @@ export async function auditPackageCommand(services: Services, args?: PackageComm
   }
   if (!picked) return;
   const { ecosystem: eco, request } = picked;
-  const cwd = targetFolder(args?.uri)?.uri.fsPath ?? process.cwd();
+  const folder = targetFolder(args?.uri);
+  const parsed = parsePackageRequest(eco, request);
+  if ((await commands.getCommands(true)).includes(AUDIT_PACKAGE_COMMAND)) {
+    const auditArgs: AuditPackageArgs = { uri: args?.uri ?? window.activeTextEditor?.document.uri.toString() ?? folder?.uri.toString() ?? '', ecosystem: eco, name: parsed.name, ...(parsed.spec !== '' ? { spec: parsed.spec } : {}) };
+    await window.withProgress({ location: ProgressLocation.Notification, title: `Auditing ${request}…` }, () => commands.executeCommand(AUDIT_PACKAGE_COMMAND, auditArgs));
+    return;
+  }
+  const cwd = folder?.uri.fsPath ?? process.cwd();
   const result = await window.withProgress({ location: ProgressLocation.Notification, title: `Auditing ${request}…`, cancellable: true }, (_progress, token) =>
     runCli(services.cli, { args: ['audit', '-e', cliEcosystem(eco), '--format', 'text', '--', request], cwd, env: services.env(), signal: abortOn(token).signal }));
   if (result.spawnError !== undefined || (result.exitCode !== 0 && result.exitCode !== 1)) {

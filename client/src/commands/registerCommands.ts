@@ -8,7 +8,7 @@ import { cancelInstallCommand, installManifestCommand, installPackageCommand, re
 export const COMMAND_IDS = [
   'safeInstall.installPackage',
   'safeInstall.installManifest',
-  'safeInstall.auditPackage',
+  'safeInstall.audit',
   'safeInstall.checkEnvironment',
   'safeInstall.scanWorkspace',
   'safeInstall.cancelInstall',
@@ -25,7 +25,7 @@ export function registerCommands(services: Services): Disposable[] {
   const handlers: Record<(typeof COMMAND_IDS)[number], (...args: any[]) => unknown> = {
     'safeInstall.installPackage': (args) => installPackageCommand(services, args),
     'safeInstall.installManifest': () => installManifestCommand(services),
-    'safeInstall.auditPackage': (args) => auditPackageCommand(services, args),
+    'safeInstall.audit': (args) => auditPackageCommand(services, args),
     'safeInstall.checkEnvironment': () => checkEnvironmentCommand(services),
     'safeInstall.scanWorkspace': () => scanWorkspaceCommand(services),
     'safeInstall.cancelInstall': (item) => cancelInstallCommand(services, item),

@@ -15,10 +15,12 @@ export interface InstallSettings {
 
 /** The argv after `cli.js`. Throws InvalidPackageError for a request that fails validation. */
 export function installCliArgs(request: InstallRequest, settings: InstallSettings): string[] {
-  const args = ['install', '-e', cliEcosystem(request.ecosystem), '--format', 'json'];
+  // The report comes on stdout as JSON; progress as one JSON event per stderr line.
+  const args = ['install', '-e', cliEcosystem(request.ecosystem), '--format', 'json', '--progress', 'json'];
   if (request.dryRun) args.push('--dry-run');
   if (!settings.sandboxEnabled) args.push('--no-sandbox');
-  if (settings.binaryOnly) args.push('--binary-only');
+  // --binary-only is a pip option; the CLI refuses it for other ecosystems.
+  if (settings.binaryOnly && request.ecosystem === 'PyPI') args.push('--binary-only');
   // `--` ends the options: even a validated name can never be read as one.
   args.push('--', ...request.packages.map((p) => parsePackageRequest(request.ecosystem, p).argument));
   return args;

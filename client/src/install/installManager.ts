@@ -20,6 +20,18 @@ export interface InstallManagerDeps {
 
 const MAX_RUNS_KEPT = 20;
 
+/** The JSON report the install command prints on stdout, if it printed one. */
+function parseReport(stdout: string): Record<string, unknown> | undefined {
+  const text = stdout.trim();
+  if (!text.startsWith('{')) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Tracks runs, newest first. */
 export class InstallManager {
   private readonly runList: InstallRun[] = [];
@@ -105,23 +117,22 @@ export class InstallManager {
       cwd: run.request.cwd,
       env: this.deps.env(),
       signal: controller.signal,
-      onStdoutLine: (line) => {
+      // Progress arrives on stderr, one JSON event per line; anything else there is the CLI talking plainly.
+      onStderrLine: (line) => {
         const parsed = parseProgressLine(line);
         if (parsed?.kind === 'event') run.apply(parsed.event);
-        else if (parsed?.kind === 'report') run.setReport(parsed.report);
-        else if (parsed?.kind === 'text') run.apply({ type: 'log', phase: run.currentPhase?.phase ?? 'plan', stream: 'stdout', line: parsed.text });
-      },
-      onStderrLine: (line) => {
-        if (line.trim() !== '') run.apply({ type: 'log', phase: run.currentPhase?.phase ?? 'plan', stream: 'stderr', line });
+        else if (parsed !== undefined) run.apply({ type: 'log', phase: run.currentPhase?.phase ?? 'plan', stream: 'stderr', line });
       },
     });
+    const report = parseReport(result.stdout);
+    if (report) run.setReport(report);
     if (isFinished(run.state)) return;
     // The child ended without a verdict line: say why from what we know.
     if (controller.signal.aborted) run.finish('cancelled', 'cancelled; the sandbox containers were removed');
     else if (result.spawnError !== undefined) run.finish('failed', `could not start the safe-install CLI: ${result.spawnError}`);
     else if (result.exitCode === 0) run.finish(run.request.dryRun ? 'dry-run' : 'installed', 'finished');
     else {
-      const why = result.stderr.trim().split('\n').filter((l) => l.trim() !== '').slice(-1)[0];
+      const why = result.stderr.trim().split('\n').filter((l) => l.trim() !== '' && !l.startsWith('{')).slice(-1)[0];
       run.finish('failed', why !== undefined ? why : `the install exited with code ${String(result.exitCode ?? result.signal)}`);
     }
   }

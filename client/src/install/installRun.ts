@@ -209,6 +209,18 @@ export function artifactsInReport(report: Record<string, unknown>): ArtifactRow[
       return;
     }
     const v = value as Record<string, unknown>;
+    // The install report: packages[] with name, version and artifacts[] of { file, sha256 }.
+    if (typeof v.name === 'string' && Array.isArray(v.artifacts)) {
+      for (const artifact of v.artifacts as unknown[]) {
+        const a = artifact as Record<string, unknown> | null;
+        if (!a || typeof a.sha256 !== 'string' || !/^[0-9a-f]{64}$/i.test(a.sha256)) continue;
+        const row: ArtifactRow = { name: v.name, state: 'verified', sha256: a.sha256.toLowerCase() };
+        if (typeof v.version === 'string') row.version = v.version;
+        if (typeof a.file === 'string') row.detail = a.file;
+        out.push(row);
+      }
+      return;
+    }
     const hash = typeof v.sha256 === 'string' && /^[0-9a-f]{64}$/i.test(v.sha256) ? v.sha256.toLowerCase() : undefined;
     const name = typeof v.name === 'string' ? v.name : typeof v.file === 'string' ? v.file : undefined;
     if (hash && name) {

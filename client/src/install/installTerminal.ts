@@ -34,6 +34,7 @@ class InstallPty implements Pseudoterminal {
         if (text !== undefined) this.write([text]);
       }
       if (isFinished(run.state) && !event) this.writeVerdictWithoutEvent(run);
+      if (run.report && !event && !this.artifactsShown) this.writeArtifacts(run);
     });
     void this.manager.execute(this.run);
   }
@@ -58,6 +59,17 @@ class InstallPty implements Pseudoterminal {
     this.verdictShown = true;
     const text = renderEvent({ type: 'verdict', verdict: run.state === 'running' || run.state === 'queued' ? 'failed' : run.state, message: run.verdictMessage ?? '' });
     if (text !== undefined) this.write([text]);
+  }
+
+  private artifactsShown = false;
+
+  // The report (printed when the child exits) carries each artifact's SHA-256.
+  private writeArtifacts(run: InstallRun): void {
+    this.artifactsShown = true;
+    const rows = [...run.artifacts.values()].filter((a) => a.sha256 !== undefined);
+    if (rows.length === 0) return;
+    this.write(['', paint.bold('Artifacts'), ...rows.map((a) => `  ${neutralize(a.name)}${a.version !== undefined ? `@${neutralize(a.version)}` : ''}  ${paint.dim(`sha256:${a.sha256 ?? ''}`)}`),
+      paint.dim('Full report: "Safe Install: Show Last Report".')]);
   }
 
   private write(lines: string[]): void {
