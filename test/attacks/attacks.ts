@@ -4,7 +4,7 @@
  * SANDBOX (`safe-install install` — zero canary bytes arrive, the fake home is unchanged, nothing
  * hostile lands in the project, and the report flags the package).
  */
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access, cp, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Channel, Contact } from '../support/canaryListener';
 import { diffSnapshots, snapshotTree } from '../support/fakeHome';
@@ -26,24 +26,26 @@ export interface AttackCase {
   ecosystem: AttackEcosystem;
   pkg: string;
   kind: AttackKind;
+  /** Extra `safe-install install` arguments. npm rows allow the package's scripts, so they really run in the build phase. */
+  sandboxArgs?: readonly string[];
 }
 
 /** Every attack of the suite, in matrix order. */
 export const ATTACKS: readonly AttackCase[] = [
-  { id: 'npm-preinstall', hook: 'npm preinstall script', ecosystem: 'npm', pkg: 'si-attack-preinstall', kind: 'exfil' },
-  { id: 'npm-postinstall', hook: 'npm postinstall script', ecosystem: 'npm', pkg: 'si-attack-postinstall', kind: 'exfil' },
-  { id: 'npm-prepare', hook: 'npm prepare script (git dependency in the control)', ecosystem: 'npm', pkg: 'si-attack-prepare', kind: 'exfil' },
-  { id: 'npm-binding-gyp', hook: 'binding.gyp action (node-gyp)', ecosystem: 'npm', pkg: 'si-attack-gyp', kind: 'exfil' },
+  { id: 'npm-preinstall', hook: 'npm preinstall script', ecosystem: 'npm', pkg: 'si-attack-preinstall', kind: 'exfil', sandboxArgs: ['--allow-scripts', 'si-attack-preinstall'] },
+  { id: 'npm-postinstall', hook: 'npm postinstall script', ecosystem: 'npm', pkg: 'si-attack-postinstall', kind: 'exfil', sandboxArgs: ['--allow-scripts', 'si-attack-postinstall'] },
+  { id: 'npm-prepare', hook: 'npm prepare script (git dependency in the control)', ecosystem: 'npm', pkg: 'si-attack-prepare', kind: 'exfil', sandboxArgs: ['--allow-scripts', 'si-attack-prepare'] },
+  { id: 'npm-binding-gyp', hook: 'binding.gyp action (node-gyp)', ecosystem: 'npm', pkg: 'si-attack-gyp', kind: 'exfil', sandboxArgs: ['--allow-scripts', 'si-attack-gyp'] },
   { id: 'pip-cmdclass', hook: 'setup.py cmdclass (build_py/install)', ecosystem: 'PyPI', pkg: 'si-attack-cmdclass', kind: 'exfil' },
   { id: 'pip-backend', hook: 'in-tree PEP 517 backend (backend-path)', ecosystem: 'PyPI', pkg: 'si-attack-backend', kind: 'exfil' },
   { id: 'pip-pth', hook: '.pth import line at every Python start', ecosystem: 'PyPI', pkg: 'si-attack-pth', kind: 'exfil' },
   { id: 'pip-metadata', hook: 'setup.py top level during metadata preparation (pip download)', ecosystem: 'PyPI', pkg: 'si-attack-metadata', kind: 'exfil' },
   { id: 'cargo-build-rs', hook: 'cargo build.rs', ecosystem: 'crates.io', pkg: 'si-attack-build-rs', kind: 'exfil' },
   { id: 'gem-extconf', hook: 'gem extconf.rb (native extension build)', ecosystem: 'RubyGems', pkg: 'si-attack-extconf', kind: 'exfil' },
-  { id: 'fork-bomb', hook: 'npm postinstall fork bomb (bounded)', ecosystem: 'npm', pkg: 'si-attack-forkbomb', kind: 'fork-bomb' },
-  { id: 'disk-fill', hook: 'npm postinstall filling the disk (bounded)', ecosystem: 'npm', pkg: 'si-attack-diskfill', kind: 'disk-fill' },
-  { id: 'archive-npm', hook: 'tarball with ../, absolute path, symlink, hardlink, device, FIFO, setuid', ecosystem: 'npm', pkg: 'si-attack-archive', kind: 'archive' },
-  { id: 'archive-copyout', hook: 'install script planting links, FIFO, setuid for the copy-out', ecosystem: 'npm', pkg: 'si-attack-copyout', kind: 'copyout' },
+  { id: 'fork-bomb', hook: 'npm postinstall fork bomb (bounded)', ecosystem: 'npm', pkg: 'si-attack-forkbomb', kind: 'fork-bomb', sandboxArgs: ['--allow-scripts', 'si-attack-forkbomb'] },
+  { id: 'disk-fill', hook: 'npm postinstall filling the disk (bounded)', ecosystem: 'npm', pkg: 'si-attack-diskfill', kind: 'disk-fill', sandboxArgs: ['--allow-scripts', 'si-attack-diskfill'] },
+  { id: 'archive-npm', hook: 'tarball with ../, absolute path, symlink, hardlink, device, FIFO, setuid', ecosystem: 'npm', pkg: 'si-attack-archive', kind: 'archive', sandboxArgs: ['--allow-scripts', 'si-attack-archive'] },
+  { id: 'archive-copyout', hook: 'install script planting links, FIFO, setuid for the copy-out', ecosystem: 'npm', pkg: 'si-attack-copyout', kind: 'copyout', sandboxArgs: ['--allow-scripts', 'si-attack-copyout'] },
 ];
 
 /** The test image each ecosystem's sandbox needs. */
@@ -70,6 +72,8 @@ export interface Outcome {
   flagged?: boolean;
   exitCode?: number | null;
   ms: number;
+  /** Sandbox half: the fixture's "payload ran" line appeared in the installer's output. */
+  payloadRan?: boolean;
   /** Short evidence (what arrived, how far a bomb got, why something failed). */
   note: string;
   /** Process output tail for failure messages. */
@@ -118,11 +122,12 @@ async function pathExists(p: string): Promise<boolean> {
 }
 
 // Escapes and links out, in the project and across the run dir (an escaped entry may land anywhere above).
-async function hostileFsResults(lab: AttackLab, projectDir: string): Promise<string[]> {
+// Only what appeared during the run counts: the project's venv links its interpreter from outside by design.
+async function hostileFsResults(lab: AttackLab, projectDir: string, baseline: ReadonlySet<string>): Promise<string[]> {
   const found: string[] = [];
   for (const v of await auditTree(projectDir)) {
-    // npm's own .bin links are relative and stay inside; anything else is the attack's.
-    found.push(`${v.what} ${v.path}${v.detail ? ` -> ${v.detail}` : ''}`);
+    const line = `${v.what} ${v.path}${v.detail ? ` -> ${v.detail}` : ''}`;
+    if (!baseline.has(line)) found.push(line);
   }
   if (await pathExists(lab.bake.absoluteEscape)) found.push(`absolute-path entry written: ${lab.bake.absoluteEscape}`);
   for (const p of await findNamed(lab.root, new Set(['si-escape-dotdot.txt']), new Set([path.join(lab.root, 'verdaccio')]))) found.push(`../ entry written: ${p}`);
@@ -131,6 +136,8 @@ async function hostileFsResults(lab: AttackLab, projectDir: string): Promise<str
 
 interface Prepared {
   dir: string;
+  /** Tree-audit lines present before the run (the venv's interpreter links). */
+  baseline: Set<string>;
   /** Interpreter of the project's venv (PyPI). */
   python?: string;
 }
@@ -144,9 +151,9 @@ async function prepareProject(lab: AttackLab, attack: AttackCase, half: 'control
     const venv = path.join(project, '.venv');
     const res = await runProcess(lab.tools.python.path, ['-m', 'venv', '--system-site-packages', venv], { env: lab.baseEnv(), timeoutMs: 120_000 });
     if (res.code !== 0) throw new Error(`creating a venv failed:\n${tailOf(res)}`);
-    return { dir: project, python: path.join(venv, 'bin', 'python') };
+    return { dir: project, python: path.join(venv, 'bin', 'python'), baseline: new Set(await hostileFsResults(lab, project, new Set())) };
   }
-  return { dir: project };
+  return { dir: project, baseline: new Set() };
 }
 
 async function runControlCommand(lab: AttackLab, attack: AttackCase, p: Prepared): Promise<ProcResult> {
@@ -216,7 +223,7 @@ export async function runControl(lab: AttackLab, attack: AttackCase): Promise<Ou
   const res = await runControlCommand(lab, attack, p);
   const contacts = lab.listener.contactsFor(undefined, since);
   const { bytes, channels } = lab.listener.canaryBytes(contacts, lab.home.canaries);
-  const fsViolations = attack.kind === 'archive' || attack.kind === 'copyout' ? await hostileFsResults(lab, p.dir) : [];
+  const fsViolations = attack.kind === 'archive' || attack.kind === 'copyout' ? await hostileFsResults(lab, p.dir, p.baseline) : [];
   const homeChanges = diffSnapshots(homeBefore, await snapshotTree(lab.home.dir));
   const leaked = bytes > 0 || fsViolations.length > 0 || homeChanges.some((c) => c.includes('.ssh/'));
   const note = [evidence(contacts), res.code !== 0 ? `exit ${String(res.code)}` : ''].filter((s) => s !== '').join('; ');
@@ -226,10 +233,18 @@ export async function runControl(lab: AttackLab, attack: AttackCase): Promise<Ou
 // ---------------------------------------------------------------------------------------------------
 // Sandbox half
 
-/** Skip reason when `safe-install install` does not exist in dist/cli.js (run `npm run build`). */
-export async function cliInstallSkipReason(): Promise<string | undefined> {
-  const cli = path.join(REPO_ROOT, 'dist', 'cli.js');
-  if (!(await pathExists(cli))) return 'dist/cli.js is not built (npm run build)';
+/**
+ * Copies the built CLI (dist/cli.js and its data) into the lab, so a rebuild of dist/ during the run
+ * cannot pull it away mid-matrix; returns a skip reason when `safe-install install` is not there.
+ */
+export async function snapshotCli(lab: AttackLab): Promise<string | undefined> {
+  const dist = path.join(REPO_ROOT, 'dist');
+  if (!(await pathExists(path.join(dist, 'cli.js')))) return 'dist/cli.js is not built (npm run build)';
+  const target = path.join(lab.root, 'cli');
+  await cp(path.join(dist, 'cli.js'), path.join(target, 'cli.js'));
+  if (await pathExists(path.join(dist, 'data'))) await cp(path.join(dist, 'data'), path.join(target, 'data'), { recursive: true });
+  lab.cli = path.join(target, 'cli.js');
+  const cli = lab.cli;
   const res = await runProcess(process.execPath, [cli, 'install', '--help'], { env: { PATH: process.env.PATH ?? '' }, timeoutMs: 30_000 });
   if (res.code !== 0) return `\`safe-install install\` is not available in dist/cli.js yet (install --help exited ${String(res.code)}: ${(res.stderr || res.stdout).trim().split('\n')[0] ?? ''})`;
   return undefined;
@@ -275,16 +290,17 @@ function parseJsonReport(stdout: string): unknown {
 
 /** Runs `safe-install install` against the local registry: nothing may get through. */
 export async function runSandbox(lab: AttackLab, attack: AttackCase): Promise<Outcome> {
-  const registry = { npm: lab.npm?.url, PyPI: lab.pypiUrl, 'crates.io': lab.cargoSparseUrl, RubyGems: lab.gemUrl }[attack.ecosystem];
+  const registry = { npm: lab.npm?.url, PyPI: lab.pypiUrl, 'crates.io': lab.cargoHttpUrl, RubyGems: lab.gemUrl }[attack.ecosystem];
   if (!registry) return skippedOutcome(`no local ${attack.ecosystem} registry (${attack.ecosystem === 'npm' ? lab.npmSkip ?? '' : lab.gemSkip ?? ''})`);
   if (attack.ecosystem === 'PyPI' && !lab.tools.python.ok) return skippedOutcome(lab.tools.python.reason);
   const since = Date.now();
   const homeBefore = await snapshotTree(lab.home.dir);
   const p = await prepareProject(lab, attack, 'sandbox');
   // The fetch phase may use the host network to reach the 127.0.0.1 registry; the build phase never may.
-  const args = [path.join(REPO_ROOT, 'dist', 'cli.js'), 'install', '-e', CLI_ECOSYSTEM[attack.ecosystem], attack.pkg,
+  const args = [lab.cli, 'install', '-e', CLI_ECOSYSTEM[attack.ecosystem], attack.pkg,
     '--ci', '--format', 'json', '--network-mode', 'host', '--registry', registry];
   if (p.python) args.push('--python', p.python);
+  args.push(...(attack.sandboxArgs ?? []));
   const res = await runProcess(process.execPath, args, { cwd: p.dir, env: lab.baseEnv(), timeoutMs: 600_000 });
   let log = tailOf(res);
   if (p.python) {
@@ -294,11 +310,12 @@ export async function runSandbox(lab: AttackLab, attack: AttackCase): Promise<Ou
   }
   const contacts = lab.listener.contactsFor(undefined, since);
   const { bytes, channels } = lab.listener.canaryBytes(contacts, lab.home.canaries);
-  const fsViolations = await hostileFsResults(lab, p.dir);
+  const fsViolations = await hostileFsResults(lab, p.dir, p.baseline);
   const homeChanges = diffSnapshots(homeBefore, await snapshotTree(lab.home.dir));
   const report = parseJsonReport(res.stdout);
   const flagged = report !== undefined && reportFlagsPackage(report, attack.pkg);
   const leaked = bytes > 0 || contacts.length > 0 || fsViolations.length > 0 || homeChanges.length > 0;
+  const payloadRan = `${res.stdout}\n${res.stderr}`.includes(`si-attack-payload-ran ${attack.id}`);
   const note = [res.timedOut ? 'CLI timed out' : `exit ${String(res.code)}`, report === undefined ? 'no JSON report' : '', evidence(contacts)].filter((s) => s !== '').join('; ');
-  return { leaked, canaryBytes: bytes, contacts: contacts.length, channels, fsViolations, homeChanges, flagged, exitCode: res.code, ms: res.ms, note, log };
+  return { leaked, canaryBytes: bytes, contacts: contacts.length, channels, fsViolations, homeChanges, flagged, payloadRan, exitCode: res.code, ms: res.ms, note, log };
 }

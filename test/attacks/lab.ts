@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CanaryListener } from '../support/canaryListener';
 import { createCanaryHome, type CanaryHome } from './canaryHome';
-import { verdaccioPath, type Probe } from '../support/infra';
+import { testImageRef, verdaccioPath, type Probe } from '../support/infra';
 import {
   StaticServer, runTool, startVerdaccio, writeCargoLocalRegistry, writeCargoSparseRegistry, writeGemIndex, writePythonIndex,
   type LocalNpmRegistry,
@@ -109,10 +109,14 @@ export class AttackLab {
   npmSkip: string | undefined;
   pypiUrl = '';
   cargoSparseUrl = '';
+  /** The sparse registry's plain http URL (what `--registry` accepts). */
+  cargoHttpUrl = '';
   cargoLocalRegistry = '';
   gemUrl: string | undefined;
   gemSkip: string | undefined;
   prepareGitUrl: string | undefined;
+  /** The CLI snapshot the sandbox half runs (set by snapshotCli). */
+  cli = '';
   /** The real home's rustup dir (controls run with the fake HOME; rustup's cargo proxy must still find its toolchains). */
   readonly rustupHome = process.env.RUSTUP_HOME ?? path.join(os.homedir(), '.rustup');
   readonly realCargoHome = process.env.CARGO_HOME ?? path.join(os.homedir(), '.cargo');
@@ -144,8 +148,18 @@ export class AttackLab {
     const bake: Bake = { httpPort: listener.httpPort, dnsPort: listener.dnsPort, fakeHome: home.dir, absoluteEscape: path.join(root, 'si-escape-absolute.txt') };
     const lab = new AttackLab(root, home, listener, files, tools, bake);
     await mkdir(path.join(root, 'tmp'), { recursive: true });
+    await lab.writeUserConfig();
     await lab.buildRegistries();
     return lab;
+  }
+
+  // The CLI's user config (under XDG_CONFIG_HOME, outside the fake home so its tree hash stays clean):
+  // the sandbox uses the locally built test images, since no image registry is reachable in tests.
+  private async writeUserConfig(): Promise<void> {
+    const dir = path.join(this.root, 'xdg-config', 'safe-install');
+    await mkdir(dir, { recursive: true });
+    const images = (['python', 'node', 'rust', 'go', 'ruby'] as const).map((n) => `${{ python: 'pip', node: 'npm', rust: 'cargo', go: 'go', ruby: 'gem' }[n]} = "${testImageRef(n)}"`);
+    await writeFile(path.join(dir, 'config.toml'), `[sandbox.images]\n${images.join('\n')}\n`);
   }
 
   private async buildRegistries(): Promise<void> {
@@ -164,6 +178,7 @@ export class AttackLab {
 
     const crates = [...(await buildCrates(this.bake)).values()];
     this.cargoSparseUrl = await writeCargoSparseRegistry(this.files.root, 'cargo', this.files.url, crates);
+    this.cargoHttpUrl = this.cargoSparseUrl.replace(/^sparse\+/, '');
     this.cargoLocalRegistry = path.join(this.root, 'cargo-local-registry');
     await writeCargoLocalRegistry(this.cargoLocalRegistry, crates);
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { dockerAvailable, requireInfra, testImage, type Probe } from '../support/infra';
-import { ATTACKS, IMAGE_FOR, cliInstallSkipReason, runControl, runSandbox, skippedOutcome, type AttackCase, type Outcome } from './attacks';
+import { ATTACKS, IMAGE_FOR, snapshotCli, runControl, runSandbox, skippedOutcome, type AttackCase, type Outcome } from './attacks';
 import { AttackLab } from './lab';
 import { formatMatrix } from './matrix';
 
@@ -36,7 +36,7 @@ describe('attack matrix', { concurrency: 1 }, () => {
     } catch (error) {
       labError = error as Error;
     }
-    cliSkip = await cliInstallSkipReason();
+    cliSkip = lab ? await snapshotCli(lab) : 'attack lab did not start';
   });
 
   after(async () => {

@@ -12,7 +12,9 @@ function leakCell(o: Outcome | undefined): string {
   if (!o) return 'not run';
   if (o.skipped) return 'skip';
   if (!o.leaked) return 'no';
-  return o.canaryBytes > 0 ? `YES (${o.canaryBytes} B)` : 'YES';
+  const why = [o.canaryBytes > 0 ? `${o.canaryBytes} B` : '', o.contacts > 0 && o.canaryBytes === 0 ? `${o.contacts} contacts` : '',
+    o.fsViolations.length > 0 ? `${o.fsViolations.length} fs` : '', o.homeChanges.length > 0 ? `home ${o.homeChanges.length}` : ''].filter((s) => s !== '');
+  return `YES (${why.join(', ')})`;
 }
 
 function flagCell(o: Outcome | undefined): string {
@@ -22,13 +24,15 @@ function flagCell(o: Outcome | undefined): string {
 
 /** The matrix with a legend; skipped halves show why. */
 export function formatMatrix(rows: readonly MatrixRow[]): string {
-  const header = ['attack', 'ecosystem', 'control leaked?', 'sandbox leaked?', 'flagged?', 'control evidence'];
+  const header = ['attack', 'ecosystem', 'control leaked?', 'sandbox leaked?', 'flagged?', 'ran in sandbox?', 'sandbox exit', 'control evidence'];
   const body = rows.map((r) => [
     r.attack.id,
     r.attack.ecosystem,
     leakCell(r.control),
     leakCell(r.sandbox),
     flagCell(r.sandbox),
+    !r.sandbox || r.sandbox.skipped ? '-' : r.sandbox.payloadRan ? 'yes' : 'not seen',
+    !r.sandbox || r.sandbox.skipped ? '-' : String(r.sandbox.exitCode),
     r.control?.skipped ? '' : [r.control?.note ?? '', r.control?.channels.join('+') ?? '', r.control?.fsViolations.length ? `${r.control.fsViolations.length} fs results` : ''].filter((s) => s !== '').join(' '),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
