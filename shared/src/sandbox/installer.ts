@@ -11,7 +11,7 @@ import { fetchEnvironment } from './environment';
 import type { SandboxLimits } from './hardening';
 import { imageFor } from './images';
 import { installNodeModules } from './local/npm';
-import { choosePython, hostPythonTarget, installWheels } from './local/pip';
+import { choosePython, installWheels, probePython, type PythonProbe } from './local/pip';
 import type { ProcessRunner } from './local/process';
 import { LOCKFILE_NAME, updateLockfile, type LockPackage } from './lockfile';
 import { parsePackageRequest, type PackageRequest } from './names';
@@ -128,6 +128,12 @@ export async function sandboxInstall(request: InstallRequest, deps: InstallDeps)
     return finish('refused', (error as Error).message);
   }
   report.image = image;
+  // The interpreter probe (pip only) overlaps with the engine checks.
+  const probing: Promise<{ python: string; source: string; probe: PythonProbe }> | undefined = request.ecosystem === 'PyPI'
+    ? choosePython(request.python, request.projectDir, deps.env, deps.platform).then(async (choice) => ({ ...choice, probe: await probePython(choice.python, deps.run, request.projectDir, deps.env) }))
+    : undefined;
+  // Observed later; a rejection before then must not count as unhandled.
+  probing?.catch(() => undefined);
   try {
     await deps.engine.ping();
   } catch (error) {
@@ -149,11 +155,13 @@ export async function sandboxInstall(request: InstallRequest, deps: InstallDeps)
 
     let target: PythonTarget | undefined;
     let python: string | undefined;
-    if (request.ecosystem === 'PyPI') {
-      const choice = await choosePython(request.python, request.projectDir, deps.env, deps.platform);
-      python = choice.python;
-      target = await hostPythonTarget(choice.python, deps.run, request.projectDir, deps.env);
-      report.notes.push(`pip: target interpreter ${choice.python} (from ${choice.source}), Python ${target.pythonVersion}, tags like ${target.tags[0] ?? '?'}`);
+    let sitePackages: string[] = [];
+    if (probing) {
+      const chosen = await probing;
+      python = chosen.python;
+      target = chosen.probe.target;
+      sitePackages = chosen.probe.sitePackages;
+      report.notes.push(`pip: target interpreter ${chosen.python} (from ${chosen.source}), Python ${target.pythonVersion}, tags like ${target.tags[0] ?? '?'}`);
     }
     const fetchEnv = await fetchEnvironment(deps.env);
     for (const warning of fetchEnv.warnings) progress({ type: 'log', phase: 'plan', stream: 'warning', line: warning });
@@ -218,7 +226,7 @@ export async function sandboxInstall(request: InstallRequest, deps: InstallDeps)
     const i0 = Date.now();
     if (request.ecosystem === 'PyPI' && python !== undefined) {
       const wheels = outcome.artifacts.map((a) => path.join(outcome!.copied.dir, a.path));
-      const result = await installWheels(python, wheels, deps.run, request.projectDir, deps.env);
+      const result = await installWheels(python, sitePackages, wheels, deps.run, request.projectDir, deps.env);
       report.installedInto = python;
       if (result.changed.length > 0) report.notes.push(`pip: upgraded ${result.changed.join(', ')}`);
     } else if (request.ecosystem === 'npm') {

@@ -68,7 +68,7 @@ export interface PhaseRunner {
   readonly container: PhaseContainer;
   /** Runs a step; throws StepFailedError on a non-zero exit unless `allowFailure`. */
   run(step: Step, options?: { allowFailure?: boolean }): Promise<StepResult>;
-  /** Writes files onto the run volume (parents created, owned by the sandbox user). */
+  /** Writes files onto the run volume, owned by the sandbox user; a name ending in `/` is a directory. */
   put(dir: string, files: Record<string, string | Buffer>): Promise<void>;
 }
 
@@ -199,7 +199,9 @@ export class SandboxSession {
         return result;
       },
       put: async (dir, files) => {
-        const entries = Object.entries(files).map(([name, content]) => ({ path: name, content, mode: 0o644, uid: 10001, gid: 10001 }));
+        const entries = Object.entries(files).map(([name, content]) => name.endsWith('/')
+          ? { path: name, type: 'Directory' as const, mode: 0o755, uid: 10001, gid: 10001 }
+          : { path: name, content, mode: 0o644, uid: 10001, gid: 10001 });
         await container.putArchive(buildTar(entries), dir);
       },
     };

@@ -1,11 +1,12 @@
 /**
  * Installs the copied-out wheels into the workspace interpreter with `pip install --no-deps --no-index`
- * (unpacking a wheel runs no package code), all-or-nothing: a dry run first catches incompatible
- * wheels, and if the real install still fails, every distribution it added is uninstalled again.
+ * (unpacking a wheel runs no package code), all-or-nothing: pip checks every wheel's tags before it
+ * installs any, and if the install still fails, every distribution it added is uninstalled again
+ * (found by comparing the site-packages `*.dist-info` folders before and after).
  */
-import { access } from 'node:fs/promises';
+import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parsePipDebug, type PythonTarget } from '../plans/pip';
+import { parsePipDebug, targetFromTags, type PythonTarget } from '../plans/pip';
 import type { ProcessRunner } from './process';
 
 /** Where the interpreter came from, for the report. */
@@ -37,22 +38,46 @@ export async function choosePython(explicit: string | undefined, cwd: string, en
   return { python: platform === 'win32' ? 'python' : 'python3', source: 'PATH' };
 }
 
-/** The host interpreter's wheel tags (what the sandbox must download for). */
-export async function hostPythonTarget(python: string, run: ProcessRunner, cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<PythonTarget> {
-  const result = await run(python, ['-m', 'pip', 'debug', '--verbose'], { cwd, env });
-  if (result.code === 127) throw new Error(`no Python interpreter at '${python}' (use --python PATH or create .venv)`);
-  const target = result.code === 0 ? parsePipDebug(result.stdout) : undefined;
-  if (!target) throw new Error(`cannot read the wheel tags of ${python} (pip debug --verbose failed: ${result.stderr.trim().split('\n').pop() ?? ''}); is pip installed for it?`);
-  return target;
+/** The interpreter's wheel tags and site-packages folders. */
+export interface PythonProbe {
+  target: PythonTarget;
+  sitePackages: string[];
 }
 
-interface Listed { name: string; version: string }
+// Fixed program (no input interpolated): pip's vendored `packaging` gives the same tag list pip uses.
+const PROBE = 'import json, sys, sysconfig\nfrom pip._vendor.packaging import tags\nprint(json.dumps({"version": "%d.%d" % sys.version_info[:2], "tags": [str(t) for t in tags.sys_tags()], "paths": sorted({sysconfig.get_path("purelib"), sysconfig.get_path("platlib")})}))';
 
-async function listInstalled(python: string, run: ProcessRunner, cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<Map<string, string>> {
-  const result = await run(python, ['-m', 'pip', 'list', '--format', 'json', '--disable-pip-version-check'], { cwd, env });
-  if (result.code !== 0) throw new Error(`pip list failed: ${result.stderr.trim()}`);
-  const list = JSON.parse(result.stdout) as Listed[];
-  return new Map(list.map((d) => [d.name.toLowerCase().replace(/[-_.]+/g, '-'), d.version]));
+/** Reads the interpreter's tags and site-packages in one quick run (falls back to `pip debug --verbose`). */
+export async function probePython(python: string, run: ProcessRunner, cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<PythonProbe> {
+  const result = await run(python, ['-I', '-c', PROBE], { cwd, env });
+  if (result.code === 127) throw new Error(`no Python interpreter at '${python}' (use --python PATH or create .venv)`);
+  if (result.code === 0) {
+    const data = JSON.parse(result.stdout) as { version: string; tags: string[]; paths: string[] };
+    const target = targetFromTags(data.version, data.tags);
+    if (target) return { target, sitePackages: data.paths };
+  }
+  const debug = await run(python, ['-m', 'pip', 'debug', '--verbose'], { cwd, env });
+  const target = debug.code === 0 ? parsePipDebug(debug.stdout) : undefined;
+  if (!target) throw new Error(`cannot read the wheel tags of ${python}; is pip installed for it? (${(debug.stderr || result.stderr).trim().split('\n').pop() ?? ''})`);
+  return { target, sitePackages: [] };
+}
+
+/** Installed distributions (normalised name → version) from `*.dist-info` folder names. */
+export async function installedDistributions(sitePackages: readonly string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (const dir of sitePackages) {
+    let names: string[] = [];
+    try {
+      names = await readdir(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const m = /^(.+)-([^-]+)\.dist-info$/.exec(name);
+      if (m?.[1] && m[2]) found.set(m[1].toLowerCase().replace(/[-_.]+/g, '-'), m[2]);
+    }
+  }
+  return found;
 }
 
 /** What the local install did. */
@@ -63,20 +88,17 @@ export interface PipLocalResult {
 }
 
 /** Installs wheel files (absolute paths) into `python`'s environment, all-or-nothing. */
-export async function installWheels(python: string, wheels: readonly string[], run: ProcessRunner, cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<PipLocalResult> {
-  const common = ['-m', 'pip', 'install', '--no-deps', '--no-index', '--disable-pip-version-check', '--no-input'];
-  const dry = await run(python, [...common, '--dry-run', '--', ...wheels], { cwd, env });
-  if (dry.code !== 0) throw new Error(`the wheels do not fit ${python}; nothing was installed:\n  ${dry.stderr.trim().split('\n').slice(-4).join('\n  ')}`);
-  const before = await listInstalled(python, run, cwd, env);
-  const result = await run(python, [...common, '--', ...wheels], { cwd, env });
-  const after = await listInstalled(python, run, cwd, env);
+export async function installWheels(python: string, sitePackages: readonly string[], wheels: readonly string[], run: ProcessRunner, cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<PipLocalResult> {
+  const before = await installedDistributions(sitePackages);
+  const result = await run(python, ['-m', 'pip', 'install', '--no-deps', '--no-index', '--disable-pip-version-check', '--no-input', '--', ...wheels], { cwd, env });
+  const after = await installedDistributions(sitePackages);
   const added = [...after.keys()].filter((name) => !before.has(name));
   const changed = [...after.keys()].filter((name) => before.has(name) && before.get(name) !== after.get(name));
   if (result.code !== 0) {
     // Roll back what this install added; pip itself restores the package whose upgrade failed.
     if (added.length > 0) await run(python, ['-m', 'pip', 'uninstall', '-y', '--disable-pip-version-check', '--', ...added], { cwd, env });
     const note = changed.length > 0 ? ` (upgraded before the failure and not restorable: ${changed.join(', ')})` : '';
-    throw new Error(`pip install failed and was rolled back${note}:\n  ${result.stderr.trim().split('\n').slice(-4).join('\n  ')}`);
+    throw new Error(`pip install failed; nothing it added was kept${note}:\n  ${result.stderr.trim().split('\n').slice(-4).join('\n  ')}`);
   }
   return { python, added, changed };
 }

@@ -13,6 +13,7 @@
 import { rm } from 'node:fs/promises';
 import type { LockPackage } from '../lockfile';
 import type { PackageRequest } from '../names';
+import { VOLUME_MOUNT } from '../hardening';
 import { VOLUME_DIRS, type SandboxSession } from '../session';
 import { PIP_HELPER_FILE, PIP_HELPER_SOURCE } from './pipHelper';
 import type { SandboxOutcome } from './types';
@@ -47,24 +48,32 @@ const MAX_ROUNDS = 5;
 const WHEELS = `${VOLUME_DIRS.out}/wheels`;
 const SDISTS = `${VOLUME_DIRS.dl}/sdists`;
 const HELPER = `${VOLUME_DIRS.in}/${PIP_HELPER_FILE}`;
+// Relative to the volume root: the helper and the folders the plan writes to, in one archive.
+const VOLUME_LAYOUT = { [`in/${PIP_HELPER_FILE}`]: PIP_HELPER_SOURCE, 'out/wheels/': '', 'dl/sdists/': '', 'dl/build-reqs/': '' };
+
+/** A target from an interpreter's version ("3.11") and its compatible tags, most preferred first. */
+export function targetFromTags(pythonVersion: string, tags: readonly string[]): PythonTarget | undefined {
+  const valid = tags.filter((t) => /^[\w.]+-[\w.]+-[\w.]+$/.test(t));
+  if (valid.length === 0) return undefined;
+  const abis = new Set<string>();
+  const platforms = new Set<string>();
+  let implementation = 'cp';
+  for (const tag of valid) {
+    const [py = '', abi = '', platform = ''] = tag.split('-');
+    if (abi !== '') abis.add(abi);
+    for (const p of platform.split('.')) if (p !== 'any') platforms.add(p);
+    if (/^(cp|pp|ip|jy)\d/.test(py) && tag === valid[0]) implementation = py.slice(0, 2);
+  }
+  return { pythonVersion, implementation, abis: [...abis], platforms: [...platforms], tags: valid };
+}
 
 /** Parses `pip debug --verbose` output into a target. */
 export function parsePipDebug(text: string): PythonTarget | undefined {
   const version = /^sys\.version:\s*(\d+)\.(\d+)/m.exec(text);
   const start = text.indexOf('Compatible tags:');
   if (!version || start < 0) return undefined;
-  const tags = text.slice(start).split('\n').slice(1).map((l) => l.trim()).filter((l) => /^[\w.]+-[\w.]+-[\w.]+$/.test(l));
-  if (tags.length === 0) return undefined;
-  const abis = new Set<string>();
-  const platforms = new Set<string>();
-  let implementation = 'cp';
-  for (const tag of tags) {
-    const [py = '', abi = '', platform = ''] = tag.split('-');
-    if (abi !== '') abis.add(abi);
-    for (const p of platform.split('.')) if (p !== 'any') platforms.add(p);
-    if (/^(cp|pp|ip|jy)\d/.test(py) && tag === tags[0]) implementation = py.slice(0, 2);
-  }
-  return { pythonVersion: `${version[1]}.${version[2]}`, implementation, abis: [...abis], platforms: [...platforms], tags };
+  const tags = text.slice(start).split('\n').slice(1).map((l) => l.trim());
+  return targetFromTags(`${version[1]}.${version[2]}`, tags);
 }
 
 /** pip's target-interpreter options (only valid with --only-binary=:all: and --target). */
@@ -108,18 +117,17 @@ function jsonLines<T>(text: string): T[] {
 export async function runPipPlan(session: SandboxSession, options: PipPlanOptions): Promise<SandboxOutcome> {
   const built = new Map<string, SdistLine>();
   const notes = ['pip: resolution and downloads ran with network but without package code (wheels only; sdist metadata is never prepared online)'];
-  const helperFiles = { [PIP_HELPER_FILE]: PIP_HELPER_SOURCE };
   for (let round = 0; round < (options.maxRounds ?? MAX_ROUNDS); round++) {
     let missing: SdistLine | undefined;
     let lines: ReportLine[] = [];
     const last = await session.phase('fetch', async (runner) => {
       // Rewritten every round: a build phase may have tampered with anything on the volume.
-      await runner.put(VOLUME_DIRS.in, helperFiles);
-      await runner.run({ label: 'create wheel dirs', argv: ['mkdir', '-p', WHEELS, SDISTS, `${VOLUME_DIRS.dl}/build-reqs`] });
-      const report = await runner.run({ label: 'pip resolve (wheels only)', argv: reportArgv(options, round) }, { allowFailure: true });
+      await runner.put(VOLUME_MOUNT, VOLUME_LAYOUT);
+      // pip resolves in the helper's own process, which then downloads exactly the reported files.
+      const pipArgs = reportArgv(options, round).slice(4);
+      const report = await runner.run({ label: 'pip resolve (wheels only) and download', argv: ['python3', '-I', HELPER, 'resolve', `${VOLUME_DIRS.work}/report-${round}.json`, WHEELS, ...pipArgs] }, { allowFailure: true });
       if (report.exitCode === 0) {
-        const download = await runner.run({ label: 'download wheels', argv: ['python3', '-I', HELPER, 'report', `${VOLUME_DIRS.work}/report-${round}.json`, WHEELS] });
-        lines = jsonLines<ReportLine>(download.stdout);
+        lines = jsonLines<ReportLine>(report.stdout);
         return true;
       }
       const requirement = parseMissingDistribution(report.stderr + report.stdout);
@@ -155,7 +163,7 @@ export async function runPipPlan(session: SandboxSession, options: PipPlanOption
       await runner.run({ label: `build ${sdist.name} offline`, env, argv: ['python3', '-m', 'pip', 'wheel', '--no-deps', '--no-index', '--no-build-isolation', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', '--wheel-dir', `${VOLUME_DIRS.work}/built-${round}`, '--', `${SDISTS}/${sdist.file}`] });
     });
     await session.phase('fetch', async (runner) => {
-      await runner.put(VOLUME_DIRS.in, helperFiles);
+      await runner.put(VOLUME_MOUNT, VOLUME_LAYOUT);
       // Only the wheel named after the sdist is kept; anything else the build left is discarded.
       await runner.run({ label: `adopt ${sdist.name} wheel`, argv: ['python3', '-I', HELPER, 'adopt', `${VOLUME_DIRS.work}/built-${round}`, WHEELS, sdist.name, sdist.version] });
     });

@@ -3,6 +3,7 @@
  * fetch phase, run with `python3 -I`). It only downloads and reads static files; it never imports or
  * runs package code. Package names reach it as argv elements, never as code.
  *   report REPORT DEST        download every remote wheel of a `pip install --report`, check SHA-256
+ *   resolve REPORT DEST ARGS  run pip (in this process, saving an interpreter start) with ARGS, then `report`
  *   sdist INDEX REQ DEST      pick the newest sdist matching REQ from a simple index (PEP 691 JSON or
  *                             PEP 503 HTML), download it, and read build-system.requires from its
  *                             pyproject.toml (static TOML, not setup.py)
@@ -149,7 +150,15 @@ def cmd_adopt(src, dest, name, version):
         raise SystemExit('the build of %s %s produced no wheel' % (name, version))
     print(json.dumps({'name': name, 'version': version, 'files': found}), flush=True)
 
+def cmd_resolve(report_path, dest, *pip_args):
+    from pip._internal.cli.main import main as pip_main
+    code = pip_main(list(pip_args))
+    sys.stdout.flush()
+    if code:
+        sys.exit(code)
+    cmd_report(report_path, dest)
+
 if __name__ == '__main__':
     cmd, args = sys.argv[1], sys.argv[2:]
-    {'report': cmd_report, 'sdist': cmd_sdist, 'adopt': cmd_adopt}[cmd](*args)
+    {'report': cmd_report, 'sdist': cmd_sdist, 'adopt': cmd_adopt, 'resolve': cmd_resolve}[cmd](*args)
 `;
