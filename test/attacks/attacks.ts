@@ -90,12 +90,15 @@ function tailOf(res: ProcResult, lines = 25): string {
   return `${res.error ? `spawn error: ${res.error}\n` : ''}${res.timedOut ? 'TIMED OUT\n' : ''}exit ${String(res.code)}${res.signal ? ` (${res.signal})` : ''}\n${text.slice(-lines).join('\n')}`;
 }
 
-function evidence(contacts: readonly Contact[]): string {
+const EVIDENCE = /(fork-bomb-leaves=\d+|disk-fill-bytes=\d+ stop=[A-Za-z0-9]+)/;
+
+// How far a resource attack got, from what reached the listener or (sandbox) the installer's log.
+function evidence(contacts: readonly Contact[], log = ''): string {
   for (const c of contacts) {
-    const m = /(fork-bomb-leaves=\d+|disk-fill-bytes=\d+ stop=[A-Za-z0-9]+)/.exec(c.decoded);
+    const m = EVIDENCE.exec(c.decoded);
     if (m) return m[1] ?? '';
   }
-  return '';
+  return EVIDENCE.exec(log)?.[1] ?? '';
 }
 
 const MiB = 1024 * 1024;
@@ -270,6 +273,19 @@ export function reportFlagsPackage(report: unknown, pkg: string): boolean {
   return visit(report, false);
 }
 
+/** True when the run ended without installing and its message names the package (e.g. a copy-out refusal). */
+export function reportRefusesPackage(report: unknown, pkg: string): boolean {
+  if (report === null || typeof report !== 'object') return false;
+  const { verdict, message } = report as { verdict?: unknown; message?: unknown };
+  return typeof verdict === 'string' && ['blocked', 'failed', 'refused'].includes(verdict) && typeof message === 'string' && message.includes(pkg);
+}
+
+function refusal(report: unknown): string {
+  if (report === null || typeof report !== 'object') return '';
+  const { verdict, message } = report as { verdict?: unknown; message?: unknown };
+  return typeof verdict === 'string' && verdict !== 'installed' ? `${verdict}: ${String(message).split('\n')[0]?.slice(0, 160) ?? ''}` : '';
+}
+
 function parseJsonReport(stdout: string): unknown {
   const text = stdout.trim();
   if (text === '') return undefined;
@@ -313,9 +329,9 @@ export async function runSandbox(lab: AttackLab, attack: AttackCase): Promise<Ou
   const fsViolations = await hostileFsResults(lab, p.dir, p.baseline);
   const homeChanges = diffSnapshots(homeBefore, await snapshotTree(lab.home.dir));
   const report = parseJsonReport(res.stdout);
-  const flagged = report !== undefined && reportFlagsPackage(report, attack.pkg);
+  const flagged = report !== undefined && (reportFlagsPackage(report, attack.pkg) || reportRefusesPackage(report, attack.pkg));
   const leaked = bytes > 0 || contacts.length > 0 || fsViolations.length > 0 || homeChanges.length > 0;
   const payloadRan = `${res.stdout}\n${res.stderr}`.includes(`si-attack-payload-ran ${attack.id}`);
-  const note = [res.timedOut ? 'CLI timed out' : `exit ${String(res.code)}`, report === undefined ? 'no JSON report' : '', evidence(contacts)].filter((s) => s !== '').join('; ');
+  const note = [res.timedOut ? 'CLI timed out' : `exit ${String(res.code)}`, report === undefined ? 'no JSON report' : '', refusal(report), evidence(contacts, res.stderr)].filter((s) => s !== '').join('; ');
   return { leaked, canaryBytes: bytes, contacts: contacts.length, channels, fsViolations, homeChanges, flagged, payloadRan, exitCode: res.code, ms: res.ms, note, log };
 }

@@ -183,11 +183,16 @@ export class AttackLab {
     await writeCargoLocalRegistry(this.cargoLocalRegistry, crates);
 
     if (this.tools.gem.ok) {
-      const src = path.join(this.root, 'gem-src');
-      await writeTree(src, await gemSourceFiles(this.bake));
-      await runTool('gem', ['build', 'si-attack-extconf.gemspec'], { cwd: src, env: this.baseEnv() });
-      await writeGemIndex(path.join(this.files.root, 'gems'), [path.join(src, 'si-attack-extconf-1.0.0.gem')]);
-      this.gemUrl = `${this.files.url}/gems/`;
+      // A host whose Ruby cannot build or index gems loses the gem row only (skipped with the reason).
+      try {
+        const src = path.join(this.root, 'gem-src');
+        await writeTree(src, await gemSourceFiles(this.bake));
+        await runTool('gem', ['build', 'si-attack-extconf.gemspec'], { cwd: src, env: this.baseEnv() });
+        await writeGemIndex(path.join(this.files.root, 'gems'), [path.join(src, 'si-attack-extconf-1.0.0.gem')]);
+        this.gemUrl = `${this.files.url}/gems/`;
+      } catch (error) {
+        this.gemSkip = `building the gem index failed: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`;
+      }
     } else {
       this.gemSkip = this.tools.gem.reason;
     }

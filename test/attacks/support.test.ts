@@ -14,7 +14,7 @@ import { Parser, type ReadEntry } from 'tar';
 import yauzl from 'yauzl';
 import { CanaryListener, parseDnsQuestion } from '../support/canaryListener';
 import { crateIndexPath, escapeGoModulePath, normalizePythonName, writePythonIndex } from '../support/localRegistries';
-import { reportFlagsPackage } from './attacks';
+import { reportFlagsPackage, reportRefusesPackage } from './attacks';
 import { wheel } from './fixturePackages';
 import { tar, tarGz } from './tarWriter';
 import { auditTree } from './treeAudit';
@@ -190,4 +190,11 @@ test('report check: a finding flags a package only at warning level or above and
   assert.equal(reportFlagsPackage(report, 'absent'), false);
   assert.equal(reportFlagsPackage({ findings: [{ severity: 'warning', message: 'si-attack-pth ships a .pth file' }] }, 'si-attack-pth'), true);
   assert.equal(reportFlagsPackage({ findings: [] }, 'si-attack-pth'), false);
+});
+
+test('report check: a refusal counts only when the run did not install and its message names the package', () => {
+  assert.equal(reportRefusesPackage({ verdict: 'failed', message: "copy-out refused: FIFO 'work/node_modules/si-attack-copyout/fifo'" }, 'si-attack-copyout'), true);
+  assert.equal(reportRefusesPackage({ verdict: 'installed', message: 'si-attack-copyout installed' }, 'si-attack-copyout'), false);
+  assert.equal(reportRefusesPackage({ verdict: 'failed', message: 'Docker is not running' }, 'si-attack-copyout'), false);
+  assert.equal(reportRefusesPackage('not a report', 'x'), false);
 });
