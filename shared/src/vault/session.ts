@@ -72,17 +72,18 @@ export interface OpenSession {
   journal: Journal;
 }
 
-/** Creates the session folder and writes the journal durably (before anything moves). */
-export async function openSession(o: ResolvedVaultOptions, entries: JournalEntry[]): Promise<OpenSession> {
+/** Creates the (empty) session folder; the journal comes next, before anything moves. */
+export async function createSessionFolder(o: ResolvedVaultOptions, entries: JournalEntry[]): Promise<OpenSession> {
   const dir = path.join(o.vaultRoot, `session-${o.pid}-${randomBytes(6).toString('hex')}`);
   await o.fs.mkdirs(path.join(dir, ITEMS_DIR), 0o700);
   await o.fs.chmod(dir, 0o700);
   await o.fs.fsyncDir(o.vaultRoot);
-  await o.onStep('session-created');
-  const journal: Journal = { version: 1, pid: o.pid, createdAt: o.now().toISOString(), entries };
-  await writeJournal(o.fs, dir, journal);
-  await o.onStep('journal-written');
-  return { dir, journal };
+  return { dir, journal: { version: 1, pid: o.pid, createdAt: o.now().toISOString(), entries } };
+}
+
+/** Writes the session's journal durably (file and folder fsynced). */
+export async function writeSessionJournal(o: ResolvedVaultOptions, session: OpenSession): Promise<void> {
+  await writeJournal(o.fs, session.dir, session.journal);
 }
 
 /** Moves one journal entry into the vault; resolves to a skip reason when it stays where it is. */

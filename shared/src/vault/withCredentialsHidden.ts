@@ -7,7 +7,7 @@ import { filterChildEnvironment } from './envFilter';
 import { acquireVaultLock, type VaultLock } from './lock';
 import { resolveVaultOptions, type ResolvedVaultOptions, type VaultOptions } from './options';
 import type { RestoreOutcome } from './restore';
-import { closeSession, ensureVaultRoot, hideEntry, openSession, planHiding, recoverSessions, syncAfterMoves, type OpenSession, type SkippedPath } from './session';
+import { closeSession, createSessionFolder, ensureVaultRoot, hideEntry, planHiding, recoverSessions, syncAfterMoves, writeSessionJournal, type OpenSession, type SkippedPath } from './session';
 
 /** What the vault did during one install. */
 export interface VaultReport {
@@ -86,10 +86,17 @@ export async function withCredentialsHidden<T>(options: VaultOptions, install: (
     report.skipped.push(...plan.skipped);
     // Every phase re-checks `aborted` inside the queue: a signal-triggered restore may have run just before it.
     // `session` is set inside the queued task so a restore queued right after it always sees the session.
+    // Step hooks run outside the queue so a test that stops at a step never blocks the signal-triggered restore.
     await serial(async () => {
       if (controller.signal.aborted) throw new Error('interrupted before anything was hidden');
-      session = await openSession(o, plan.entries);
+      session = await createSessionFolder(o, plan.entries);
     });
+    await o.onStep('session-created');
+    await serial(async () => {
+      if (controller.signal.aborted) throw new Error('interrupted before anything was hidden');
+      await writeSessionJournal(o, session as OpenSession);
+    });
+    await o.onStep('journal-written');
     for (const [i, entry] of plan.entries.entries()) {
       if (controller.signal.aborted) break;
       const outcome = await serial(async () => (controller.signal.aborted ? ('gone' as const) : hideEntry(o, session as OpenSession, entry)));
