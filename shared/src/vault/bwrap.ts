@@ -4,6 +4,7 @@
  * masked, the Docker socket hidden, every namespace unshared (network only when asked), all capabilities
  * dropped, and only a filtered environment.
  */
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { filterChildEnvironment } from './envFilter';
 
@@ -90,12 +91,17 @@ function isInside(child: string, parent: string): boolean {
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
-/** Existing paths outside home worth masking: Docker/containerd sockets and extra vault paths. */
-export async function collectBwrapMasks(paths: readonly string[], lstat: (p: string) => Promise<{ isDirectory(): boolean } | undefined>): Promise<MaskedPath[]> {
-  const masks: MaskedPath[] = [];
+/** Existing paths outside home worth masking (Docker/containerd sockets, extra vault paths), symlinks resolved and deduplicated. */
+export async function collectBwrapMasks(paths: readonly string[] = []): Promise<MaskedPath[]> {
+  const masks = new Map<string, MaskedPath>();
   for (const p of [...DOCKER_SOCKETS, ...paths]) {
-    const facts = await lstat(p);
-    if (facts !== undefined) masks.push({ path: p, isDirectory: facts.isDirectory() });
+    try {
+      // bwrap mounts onto the real path: /var/run is usually a symlink to /run.
+      const real = await realpath(p);
+      masks.set(real, { path: real, isDirectory: (await stat(real)).isDirectory() });
+    } catch {
+      // absent: nothing to mask
+    }
   }
-  return masks;
+  return [...masks.values()];
 }
