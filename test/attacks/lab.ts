@@ -253,7 +253,13 @@ export class AttackLab {
     await this.files.close();
     await this.listener.close();
     if (process.env.SAFE_INSTALL_KEEP_ATTACK_DIR === '1') console.log(`# attack lab kept at ${this.root}`);
-    else await rm(this.root, { recursive: true, force: true, maxRetries: 3 });
+    else {
+      try {
+        await rm(this.root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      } catch (error) {
+        console.log(`# could not remove the attack lab ${this.root}: ${(error as Error).message}`);
+      }
+    }
   }
 }
 
