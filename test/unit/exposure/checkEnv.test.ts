@@ -194,3 +194,16 @@ describe('check-env command', () => {
     assert.deepEqual(leakedWindows(io.out, values, 8), []);
   });
 });
+
+describe('documented schema', () => {
+  test('docs/check-env-schema.md lists every category, severity and sandbox mode the code produces', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const doc = await readFile(path.join(__dirname, '..', '..', '..', 'docs', 'check-env-schema.md'), 'utf8');
+    for (const category of EXPOSURE_CATEGORIES) assert.ok(doc.includes(`| \`${category.id}\` |`), `category ${category.id} documented`);
+    for (const severity of EXPOSURE_SEVERITIES) assert.ok(doc.includes(`\`${severity}\``), `severity ${severity} documented`);
+    for (const field of ['id', 'category', 'severity', 'title', 'location', 'kind', 'sizeBytes', 'modifiedAt', 'advice', 'docker', 'bwrap', 'mode', 'reason']) assert.ok(doc.includes(`| \`${field}\` |`), `field ${field} documented`);
+    const example = /```json\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const parsed = JSON.parse(example) as ExposureReport;
+    assert.equal(parsed.version, 1);
+  });
+});

@@ -273,3 +273,32 @@ describe('credential vault', () => {
     assert.deepEqual(stripped, ['CUSTOM', 'NPM_TOKEN', 'SSH_AUTH_SOCK', 'WEIRD']);
   });
 });
+
+describe('safe-install vault recover', () => {
+  test('restores a crashed session, then reports nothing to do; exit 2 on usage errors', async () => {
+    const { makeVaultRecoverCommand } = await import('../../../shared/src/cli/commands/vaultRecover');
+    const { runCli } = await import('../../../shared/src/cli/runCli');
+    const fake = await createFakeHome();
+    try {
+      const before = await homeSnapshot(fake);
+      const worker = await parkedWorker(fake, 'hidden-all');
+      worker.child.kill('SIGKILL');
+      await worker.exited;
+      const command = makeVaultRecoverCommand(() => ({ homeDir: fake.home, env: fake.env }));
+      let out = '';
+      let err = '';
+      const io = { cwd: fake.home, env: fake.env, isTTY: false, stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t) };
+      assert.equal(await command(['recover'], io), 0);
+      assert.match(out, /Recovered 1 interrupted vault session/);
+      assert.match(out, /restored +.*\.ssh/);
+      assert.deepEqual(diffSnapshots(before, await homeSnapshot(fake)), []);
+      out = '';
+      assert.equal(await command(['recover', '--format', 'json'], io), 0);
+      assert.equal((JSON.parse(out) as { status: string }).status, 'nothing');
+      assert.equal(await runCli(['vault', 'recover', 'extra'], io, { vault: { run: command, summary: '' } }), 2);
+      assert.match(err, /unexpected argument 'extra'/);
+    } finally {
+      await fake.cleanup();
+    }
+  });
+});
