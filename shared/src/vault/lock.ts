@@ -33,6 +33,36 @@ function holderOf(text: string | undefined): number {
   return Number.parseInt((text ?? '').split('\n')[0] ?? '', 10);
 }
 
+/** The identity recorded on the lock's second line ('' when none). */
+function identityOf(text: string | undefined): string {
+  return (text ?? '').split('\n')[1] ?? '';
+}
+
+/**
+ * Boot id + process start time (Linux), so a pid reused after a crash or a reboot is not mistaken for the
+ * lock's owner. Undefined where /proc is not available; then only the pid is compared.
+ */
+export async function processIdentity(fs: VaultFileSystem, pid: number): Promise<string | undefined> {
+  if (process.platform !== 'linux') return undefined;
+  const bootId = (await fs.readText('/proc/sys/kernel/random/boot_id').catch(() => undefined))?.trim();
+  const stat = await fs.readText(`/proc/${pid}/stat`).catch(() => undefined);
+  if (bootId === undefined || stat === undefined) return undefined;
+  // Field 22 (starttime) counts from the end of the `(comm)` field, which may itself contain spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const startTicks = fields[19];
+  return startTicks === undefined ? undefined : `${bootId}/${startTicks}`;
+}
+
+/** True when the recorded holder is still the process that wrote the lock. */
+async function holderIsLive(fs: VaultFileSystem, text: string | undefined, isAlive: (pid: number) => boolean): Promise<boolean> {
+  const pid = holderOf(text);
+  if (!isAlive(pid)) return false;
+  const recorded = identityOf(text);
+  if (recorded === '') return true;
+  const current = await processIdentity(fs, pid);
+  return current === undefined || current === recorded;
+}
+
 /** A held lock; `release` is idempotent. */
 export interface VaultLock {
   path: string;
@@ -51,7 +81,7 @@ export async function acquireVaultLock(lockPath: string, options: LockOptions): 
   const { fs, pid } = options;
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      await fs.writeNewDurable(lockPath, `${pid}\n${new Date().toISOString()}\n`, 0o600);
+      await fs.writeNewDurable(lockPath, `${pid}\n${(await processIdentity(fs, pid)) ?? ''}\n${new Date().toISOString()}\n`, 0o600);
       await fs.fsyncDir(path.dirname(lockPath));
       HELD_BY_THIS_PROCESS.add(lockPath);
       let released = false;
@@ -68,9 +98,10 @@ export async function acquireVaultLock(lockPath: string, options: LockOptions): 
     } catch (error) {
       if (errorCode(error) !== 'EEXIST') throw error;
     }
-    const holder = holderOf(await fs.readText(lockPath));
+    const text = await fs.readText(lockPath);
+    const holder = holderOf(text);
     const ours = holder === pid && HELD_BY_THIS_PROCESS.has(lockPath);
-    if (ours || (holder !== pid && options.isAlive(holder))) throw new VaultBusyError(holder);
+    if (ours || (holder !== pid && (await holderIsLive(fs, text, options.isAlive)))) throw new VaultBusyError(holder);
     if (Number.isNaN(holder)) {
       // Created but not yet written by a live process (the write is one call): give it a moment, then judge again.
       await new Promise((resolve) => setTimeout(resolve, 20 * (attempt + 1)));
@@ -85,8 +116,8 @@ export async function acquireVaultLock(lockPath: string, options: LockOptions): 
       if (errorCode(error) === 'ENOENT') continue;
       throw error;
     }
-    const moved = holderOf(await fs.readText(aside));
-    if (moved !== holder && options.isAlive(moved)) {
+    const movedText = await fs.readText(aside);
+    if (holderOf(movedText) !== holder && (await holderIsLive(fs, movedText, options.isAlive))) {
       // We raced another breaker and moved its fresh lock: put it back without clobbering anything.
       await fs.link(aside, lockPath).catch(() => undefined);
     }

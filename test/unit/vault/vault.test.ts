@@ -302,3 +302,28 @@ describe('safe-install vault recover', () => {
     }
   });
 });
+
+describe('vault lock', () => {
+  test('a lock whose pid now belongs to another process (pid reuse after a crash or reboot) is stale', async () => {
+    const { acquireVaultLock, processIdentity } = await import('../../../shared/src/vault/lock');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'safe-install-lock-'));
+    try {
+      const lockPath = path.join(dir, 'lock');
+      const identity = await processIdentity(nodeVaultFileSystem, process.pid);
+      // The parent of this test is alive; a lock claiming it with a different start time must be taken over.
+      await writeFile(lockPath, `${process.ppid}\nnot-a-real-boot/123\n2020-01-01T00:00:00Z\n`);
+      if (identity === undefined) {
+        await assert.rejects(acquireVaultLock(lockPath, { fs: nodeVaultFileSystem, pid: process.pid, isAlive: () => true }), VaultBusyError);
+        return;
+      }
+      const lock = await acquireVaultLock(lockPath, { fs: nodeVaultFileSystem, pid: process.pid, isAlive: () => true });
+      assert.equal((await readFile(lockPath, 'utf8')).split('\n').slice(0, 2).join('|'), `${process.pid}|${identity}`);
+      // The live owner with a matching identity blocks a second taker.
+      await assert.rejects(acquireVaultLock(lockPath, { fs: nodeVaultFileSystem, pid: process.pid + 1, isAlive: () => true }), VaultBusyError);
+      await lock.release();
+      assert.equal(await exists(lockPath), false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
