@@ -225,7 +225,7 @@ export async function sandboxInstall(request: InstallRequest, deps: InstallDeps)
     progress({ type: 'phase', phase: 'install', state: 'start' });
     const i0 = Date.now();
     if (request.ecosystem === 'PyPI' && python !== undefined) {
-      const wheels = outcome.artifacts.map((a) => path.join(outcome!.copied.dir, a.path));
+      const wheels = outcome.artifacts.filter((a) => a.format === 'wheel').map((a) => path.join(outcome!.copied.dir, a.path));
       const result = await installWheels(python, sitePackages, wheels, deps.run, request.projectDir, deps.env);
       report.installedInto = python;
       if (result.changed.length > 0) report.notes.push(`pip: upgraded ${result.changed.join(', ')}`);

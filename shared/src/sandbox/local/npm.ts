@@ -39,7 +39,9 @@ export async function installNodeModules(projectDir: string, copiedDir: string, 
       else await copyFile(from, path.join(projectDir, name));
       placed.push(name);
     }
-    const links = await run(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['rebuild', '--ignore-scripts', '--no-audit', '--no-fund', '--no-update-notifier'], { cwd: projectDir, env });
+    // npm writes logs (and may touch its cache) under the user's home; give it a throwaway place instead.
+    const scratch = path.join(backup, 'npm-scratch');
+    const links = await run(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['rebuild', '--ignore-scripts', '--no-audit', '--no-fund', '--no-update-notifier', '--logs-max=0', '--logs-dir', scratch, '--cache', scratch], { cwd: projectDir, env });
     if (links.code === 127) return { binLinks: false };
     if (links.code !== 0) throw new Error(`linking bins failed: ${links.stderr.trim().split('\n').pop() ?? ''}`);
     return { binLinks: true };

@@ -39,6 +39,8 @@ export function npmInstallArgv(options: Pick<NpmPlanOptions, 'requests' | 'regis
 }
 
 const REMOVE_BIN_LINKS = ['find', `${PROJECT}/node_modules`, '-name', '.bin', '-type', 'd', '-prune', '-exec', 'rm', '-rf', '{}', '+'];
+// Other symlinks (node-gyp's build/node_gyp_bins/python3 and the like) point into the container; copy-out refuses links.
+const REMOVE_OTHER_LINKS = ['find', `${PROJECT}/node_modules`, '-type', 'l', '-print', '-delete'];
 
 interface LockEntry { version?: string; resolved?: string; integrity?: string; hasInstallScript?: boolean; link?: boolean; name?: string }
 
@@ -86,6 +88,7 @@ async function fetchStep(runner: PhaseRunner, options: NpmPlanOptions): Promise<
   await runner.put(PROJECT, files);
   await runner.run({ label: 'npm install --ignore-scripts', argv: npmInstallArgv(options), env: { npm_config_cache: '/home/si/.npm' } });
   await runner.run({ label: 'remove .bin links', argv: REMOVE_BIN_LINKS }, { allowFailure: true });
+  await runner.run({ label: 'remove other symlinks', argv: REMOVE_OTHER_LINKS }, { allowFailure: true });
 }
 
 /** Runs the plan's phases; the caller owns `session` and closes it. */
@@ -111,6 +114,9 @@ export async function runNpmPlan(session: SandboxSession, options: NpmPlanOption
     const rebuilt = await session.phase('build', async (runner) => {
       await runner.run({ label: `npm rebuild ${allowed.join(' ')}`, argv: ['npm', 'rebuild', '--offline', '--foreground-scripts', '--no-audit', '--no-fund', '--no-update-notifier', '--', ...allowed], env: { npm_config_cache: '/home/si/.npm', npm_config_ignore_scripts: 'false' } });
       await runner.run({ label: 'remove .bin links', argv: REMOVE_BIN_LINKS }, { allowFailure: true });
+      const links = await runner.run({ label: 'remove other symlinks', argv: REMOVE_OTHER_LINKS }, { allowFailure: true });
+      const removed = links.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => l.replace(`${PROJECT}/`, ''));
+      if (removed.length > 0) notes.push(`npm: symlinks the build left were not copied out: ${removed.slice(0, 10).join(', ')}${removed.length > 10 ? ', …' : ''}`);
     }, PROJECT);
     if (!rebuilt.copied) throw new Error('copy-out produced nothing');
     copied = rebuilt.copied;

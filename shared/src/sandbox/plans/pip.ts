@@ -46,10 +46,11 @@ export class PlanRefusedError extends Error {
 
 const MAX_ROUNDS = 5;
 const WHEELS = `${VOLUME_DIRS.out}/wheels`;
-const SDISTS = `${VOLUME_DIRS.dl}/sdists`;
+// sdists sit next to the wheels so they are copied out and scanned too (their code ran in the build phase).
+const SDISTS = `${VOLUME_DIRS.out}/sdists`;
 const HELPER = `${VOLUME_DIRS.in}/${PIP_HELPER_FILE}`;
 // Relative to the volume root: the helper and the folders the plan writes to, in one archive.
-const VOLUME_LAYOUT = { [`in/${PIP_HELPER_FILE}`]: PIP_HELPER_SOURCE, 'out/wheels/': '', 'dl/sdists/': '', 'dl/build-reqs/': '' };
+const VOLUME_LAYOUT = { [`in/${PIP_HELPER_FILE}`]: PIP_HELPER_SOURCE, 'out/wheels/': '', 'out/sdists/': '', 'dl/build-reqs/': '' };
 
 /** A target from an interpreter's version ("3.11") and its compatible tags, most preferred first. */
 export function targetFromTags(pythonVersion: string, tags: readonly string[]): PythonTarget | undefined {
@@ -145,7 +146,7 @@ export async function runPipPlan(session: SandboxSession, options: PipPlanOption
         await runner.run({ label: 'download build requirements', argv: ['python3', '-I', '-m', 'pip', 'download', '--only-binary=:all:', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', ...indexArgs(options), '-d', `${VOLUME_DIRS.dl}/build-reqs`, '--', ...missing.buildRequires] }, { allowFailure: true });
       }
       return false;
-    }, WHEELS);
+    }, VOLUME_DIRS.out);
     if (last.value) {
       if (!last.copied) throw new Error('copy-out produced nothing');
       return outcome(last.copied, lines, built, notes);
@@ -177,10 +178,11 @@ function normalize(name: string): string {
 
 function outcome(copied: NonNullable<SandboxOutcome['copied']>, lines: readonly ReportLine[], built: ReadonlyMap<string, SdistLine>, notes: string[]): SandboxOutcome {
   const byFile = new Map(copied.files.map((f) => [f.path, f]));
+  const sdistsScanned = new Set<string>();
   const packages: LockPackage[] = [];
   const artifacts: SandboxOutcome['artifacts'] = [];
   for (const line of lines) {
-    const file = byFile.get(line.file);
+    const file = byFile.get(`wheels/${line.file}`);
     if (!file) throw new Error(`${line.file} was reported but is missing from the copied wheels`);
     if (line.sha256 !== undefined && line.sha256 !== file.sha256) throw new Error(`${line.file} changed between download and copy-out (sha256 ${line.sha256} vs ${file.sha256})`);
     const sdist = [...built.values()].find((s) => normalize(s.name) === normalize(line.name));
@@ -188,7 +190,11 @@ function outcome(copied: NonNullable<SandboxOutcome['copied']>, lines: readonly 
       ? [{ file: sdist.file, kind: 'sdist' as const, url: sdist.url, sha256: sdist.sha256 }, { file: line.file, kind: 'built-wheel' as const, sha256: file.sha256, builtFrom: sdist.file }]
       : [{ file: line.file, kind: 'wheel' as const, url: line.url, sha256: file.sha256 }];
     packages.push({ ecosystem: 'PyPI', name: line.name, version: line.version, artifacts: artifact });
-    artifacts.push({ path: line.file, package: line.name, version: line.version, format: 'wheel' });
+    artifacts.push({ path: `wheels/${line.file}`, package: line.name, version: line.version, format: 'wheel' });
+    if (sdist && byFile.has(`sdists/${sdist.file}`) && !sdistsScanned.has(sdist.file)) {
+      sdistsScanned.add(sdist.file);
+      artifacts.push({ path: `sdists/${sdist.file}`, package: line.name, version: line.version, format: 'sdist' });
+    }
   }
   notes.push('pip: installing wheels on the host runs no package code; module code runs at import, and .pth files at every interpreter start (listed below)');
   return { ecosystem: 'PyPI', copied, packages, artifacts, scripts: [], notes };

@@ -19,7 +19,7 @@ export interface SandboxOutcome {
   /** Lockfile entries (name, version, source URL, SHA-256 per artifact). */
   packages: LockPackage[];
   /** Artifact files inside `copied.dir` worth scanning, with their package. */
-  artifacts: Array<{ path: string; package: string; version: string; format: 'wheel' | 'dir' | 'gem' | 'crate' | 'zip' }>;
+  artifacts: Array<{ path: string; package: string; version: string; format: 'wheel' | 'sdist' | 'dir' | 'gem' | 'crate' | 'zip' }>;
   /** Packages that wanted install scripts. */
   scripts: ScriptPackage[];
   /** Where package code ran and where it will still run (shown in the report). */

@@ -23,6 +23,16 @@ export interface VendorPlanOptions {
 
 const OUT = VOLUME_DIRS.out;
 
+/** crates.io's API address: the default, which needs no source replacement. */
+const CRATES_IO = /^https:\/\/crates\.io\/?$/;
+
+/** `.cargo/config.toml` that replaces crates.io with another sparse index (the URL is checked by the CLI). */
+export function cargoSourceConfig(registry: string): string | undefined {
+  if (CRATES_IO.test(registry)) return undefined;
+  const url = registry.startsWith('sparse+') ? registry : `sparse+${registry.replace(/\/?$/, '/')}`;
+  return `[source.crates-io]\nreplace-with = "safe-install"\n\n[source.safe-install]\nregistry = ${JSON.stringify(url)}\n`;
+}
+
 /** The scratch Cargo.toml that names the requested crates (names and specs are validated before). */
 export function scratchCargoToml(requests: readonly PackageRequest[]): string {
   const deps = requests.map((r) => `${r.name} = ${JSON.stringify(r.spec === '' ? '*' : r.spec)}`).join('\n');
@@ -32,7 +42,8 @@ export function scratchCargoToml(requests: readonly PackageRequest[]): string {
 async function cargo(session: SandboxSession, options: VendorPlanOptions): Promise<SandboxOutcome> {
   const env = { CARGO_HOME: '/home/si/.cargo', CARGO_TERM_COLOR: 'never', CARGO_NET_RETRY: '2' };
   const { copied } = await session.phase('fetch', async (runner) => {
-    await runner.put(VOLUME_DIRS.work, { 'Cargo.toml': scratchCargoToml(options.requests), 'src/lib.rs': '' });
+    const source = cargoSourceConfig(options.registry);
+    await runner.put(VOLUME_DIRS.work, { 'Cargo.toml': scratchCargoToml(options.requests), 'src/': '', 'src/lib.rs': '', ...(source ? { '.cargo/': '', '.cargo/config.toml': source } : {}) });
     await runner.run({ label: 'cargo generate-lockfile', argv: ['cargo', 'generate-lockfile'], env });
     await runner.run({ label: 'cargo vendor', argv: ['cargo', 'vendor', '--locked', '--versioned-dirs', `${OUT}/vendor`], env });
     await runner.run({ label: 'keep Cargo.lock', argv: ['cp', `${VOLUME_DIRS.work}/Cargo.lock`, `${OUT}/Cargo.lock`] });
@@ -93,8 +104,8 @@ async function gem(session: SandboxSession, options: VendorPlanOptions): Promise
     }
   });
   const { copied } = await session.phase('build', async (runner) => {
-    // Native extensions (extconf.rb) build here, with network none.
-    await runner.run({ label: 'gem install --local (offline build)', argv: ['gem', 'install', '--local', '--no-document', '--ignore-dependencies', '--install-dir', `${OUT}/gemhome`, '--', ...fetched.map((f) => `${OUT}/gems/${f.file}`)], env });
+    // Native extensions (extconf.rb) build here, with network none. gem's parser takes no `--`; the paths are ours.
+    await runner.run({ label: 'gem install --local (offline build)', argv: ['gem', 'install', '--local', '--no-document', '--ignore-dependencies', '--install-dir', `${OUT}/gemhome`, ...fetched.map((f) => `${OUT}/gems/${f.file}`)], env });
   }, OUT);
   if (!copied) throw new Error('copy-out produced nothing');
   const packages: LockPackage[] = [];
