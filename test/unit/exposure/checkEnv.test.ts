@@ -207,3 +207,39 @@ describe('documented schema', () => {
     assert.equal(parsed.version, 1);
   });
 });
+
+describe('sandbox probe', () => {
+  test('docker daemon down + bwrap working → bwrap mode; both missing → vault; probes use argument arrays', async () => {
+    const { probeSandbox } = await import('../../../shared/src/exposure/sandboxProbe');
+    const calls: string[][] = [];
+    const commands: CommandProbe = {
+      findExecutable: async (name) => (name === 'docker' || name === 'bwrap' ? `/fake/${name}` : undefined),
+      run: async (file, args) => {
+        calls.push([file, ...args]);
+        return file === '/fake/bwrap' ? { code: 0, stdout: '', timedOut: false } : { code: 1, stdout: '', timedOut: false };
+      },
+    };
+    const base = { homeDir: '/nonexistent', env: {}, platform: 'linux' as const, fs: nodeExposureFileSystem };
+    const bwrapOnly = await probeSandbox({ ...base, commands });
+    assert.deepEqual({ ...bwrapOnly.status, reason: undefined }, { docker: false, bwrap: true, mode: 'bwrap', reason: undefined });
+    assert.match(bwrapOnly.status.reason, /daemon did not answer/);
+    assert.deepEqual(calls.find((c) => c[0] === '/fake/docker'), ['/fake/docker', 'version', '--format', '{{.Server.Version}}']);
+    const none = await probeSandbox({ ...base, platform: 'darwin', commands: { findExecutable: async () => undefined, run: async () => ({ code: 0, stdout: '', timedOut: false }) } });
+    assert.equal(none.status.mode, 'vault');
+    assert.ok(none.items.some((i) => i.kind === 'sandbox-none' && i.severity === 'high'));
+  });
+
+  test('the real probe runner kills a command that outlives its timeout', async () => {
+    const { nodeCommandProbe } = await import('../../../shared/src/exposure/host');
+    const probe = nodeCommandProbe(process.env);
+    const node = await probe.findExecutable('node');
+    assert.ok(node !== undefined, 'node is on PATH');
+    const started = Date.now();
+    const result = await probe.run(process.execPath, ['-e', 'setTimeout(() => {}, 10000)'], 300);
+    assert.equal(result.timedOut, true);
+    assert.equal(result.code, undefined);
+    assert.ok(Date.now() - started < 5000);
+    const quick = await probe.run(process.execPath, ['-e', 'process.stdout.write("hi")'], 5000);
+    assert.deepEqual(quick, { code: 0, stdout: 'hi', timedOut: false });
+  });
+});
