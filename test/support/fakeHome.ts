@@ -92,7 +92,7 @@ export async function createFakeHome(parent = os.tmpdir()): Promise<FakeHome> {
   await chmod(h('.ssh'), 0o700);
   await put(h('.aws/credentials'), `[default]\naws_access_key_id = AKIA${c(16, true)}\naws_secret_access_key = ${c(40)}\n`);
   await put(h('.aws/config'), '[default]\nregion = eu-west-1\n', 0o644);
-  await put(h('.npmrc'), `//registry.npmjs.org/:_authToken=npm_${c(36)}\nfund=false\n`);
+  await put(h('.npmrc'), `//registry.example/:_authToken=npm_${c(36)}\nfund=false\n`);
   await put(h('.pypirc'), `[pypi]\nusername = __token__\npassword = pypi-AgEI${c(40)}\n`);
   await put(h('.docker/config.json'), JSON.stringify({ auths: { 'ghcr.io': { auth: c(32) } }, credHelpers: { 'gcr.io': 'gcloud' } }));
   await put(h('.config/gh/hosts.yml'), `github.com:\n    user: me\n    oauth_token: gho_${c(36)}\n    git_protocol: ssh\n`);

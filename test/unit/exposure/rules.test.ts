@@ -63,7 +63,7 @@ describe('token shapes and secret names', () => {
     assert.deepEqual([...counts], [['github-token', 2]]);
   });
   test('secret-like variable names, and names that only look like them', () => {
-    const secret = ['GITHUB_TOKEN', 'MY_API_KEY', 'DB_PASSWORD', 'STRIPE_SECRET', 'AZURE_CREDENTIALS', 'SERVICE_ACCESS_KEY', 'APP_PRIVATE_KEY', 'npm_config_//registry.npmjs.org/:_authToken', 'POETRY_PYPI_TOKEN_PYPI', 'TF_TOKEN_app_terraform_io', 'SENTRY_DSN'];
+    const secret = ['GITHUB_TOKEN', 'MY_API_KEY', 'DB_PASSWORD', 'STRIPE_SECRET', 'AZURE_CREDENTIALS', 'SERVICE_ACCESS_KEY', 'APP_PRIVATE_KEY', 'npm_config_//registry.example/:_authToken', 'POETRY_PYPI_TOKEN_PYPI', 'TF_TOKEN_app_terraform_io', 'SENTRY_DSN'];
     for (const name of secret) assert.notEqual(classifyVariableName(name), 'ordinary', name);
     const ordinary = ['PATH', 'PWD', 'OLDPWD', 'HOME', 'TOKENIZERS_PARALLELISM', 'GPG_TTY', 'SSH_AUTH_SOCK', 'PASSWORD_STORE_DIR', 'SECRET_NAME', 'TOKEN_URL_TEMPLATE', 'AUTH_TYPE', 'KEYBOARD', 'PIP_INDEX_URL'];
     for (const name of ordinary) assert.equal(classifyVariableName(name), 'ordinary', name);
@@ -82,8 +82,8 @@ describe('token shapes and secret names', () => {
 
 describe('credential file inspectors: one malicious-looking and one benign case each', () => {
   test('npmrc', () => {
-    assert.equal(inspectNpmrc(`//registry.npmjs.org/:_authToken=npm_${canaryValue(36)}`)?.severity, 'critical');
-    assert.equal(inspectNpmrc('//registry.npmjs.org/:_authToken=${NPM_TOKEN}')?.severity, 'low');
+    assert.equal(inspectNpmrc(`//registry.example/:_authToken=npm_${canaryValue(36)}`)?.severity, 'critical');
+    assert.equal(inspectNpmrc('//registry.example/:_authToken=${NPM_TOKEN}')?.severity, 'low');
     assert.equal(inspectNpmrc('fund=false\n# _authToken=old\n'), undefined);
   });
   test('pypirc', () => {
