@@ -3,6 +3,7 @@ import { AUDIT_SUMMARY, auditCommand } from './audit';
 import { CHECK_ENV_SUMMARY, checkEnvCommand } from './checkEnv';
 import { INSTALL_SUMMARY, installCommand } from './install';
 import { SCAN_SUMMARY, scanCommand } from './scan';
+import { VAULT_RECOVER_SUMMARY, vaultRecoverCommand } from './vaultRecover';
 
 /** A subcommand as the top-level help lists it. */
 export interface CommandEntry {
@@ -16,4 +17,5 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   audit: { run: auditCommand, summary: AUDIT_SUMMARY },
   install: { run: installCommand, summary: INSTALL_SUMMARY },
   'check-env': { run: checkEnvCommand, summary: CHECK_ENV_SUMMARY },
+  vault: { run: vaultRecoverCommand, summary: VAULT_RECOVER_SUMMARY },
 };
