@@ -208,6 +208,11 @@ export async function sandboxInstall(request: InstallRequest, deps: InstallDeps)
     progress({ type: 'phase', phase: 'verify', state: 'start' });
     const v0 = Date.now();
     const verified = await verifyOutcome(outcome, progress, deps.signal);
+    for (const finding of outcome.findings ?? []) {
+      progress(finding);
+      verified.findings.push(finding);
+      if (finding.severity === 'critical') verified.critical = true;
+    }
     report.findings = verified.findings;
     report.pthFiles = verified.pthFiles;
     progress({ type: 'phase', phase: 'verify', state: 'end', ms: Date.now() - v0, detail: `${verified.findings.length} findings` });

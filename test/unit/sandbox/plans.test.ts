@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { fetchEnvironment, stripProxyCredentials } from '../../../shared/src/sandbox/environment';
 import { imageFor, isImageReference, DEFAULT_IMAGES } from '../../../shared/src/sandbox/images';
 import { parsePackageRequest } from '../../../shared/src/sandbox/names';
-import { lockKeyName, npmInstallArgv } from '../../../shared/src/sandbox/plans/npm';
+import { lockKeyName, npmInstallArgv, tarEntryWarnings } from '../../../shared/src/sandbox/plans/npm';
 import { parseMissingDistribution, parsePipDebug, reportArgv, targetArgs } from '../../../shared/src/sandbox/plans/pip';
 import { scratchCargoToml } from '../../../shared/src/sandbox/plans/vendor';
 import { packageJsonScriptAllowList, userSandboxSettings } from '../../../shared/src/sandbox/settings';
@@ -43,6 +43,8 @@ test('npm fetch never runs scripts and ends options before names', () => {
   assert.ok(argv.includes('--ignore-scripts'));
   assert.deepEqual(argv.slice(-2), ['--', '@scope/x@^1']);
   assert.equal(lockKeyName('node_modules/a/node_modules/@s/b'), '@s/b');
+  assert.deepEqual(tarEntryWarnings("added 1\nnpm WARN tar TAR_ENTRY_ERROR path contains '..'\nnpm WARN tar TAR_ENTRY_INVALID absolute path\n"), ["npm WARN tar TAR_ENTRY_ERROR path contains '..'", 'npm WARN tar TAR_ENTRY_INVALID absolute path']);
+  assert.deepEqual(tarEntryWarnings('added 2 packages in 300ms'), []);
 });
 
 test('cargo scratch manifest quotes validated names and specs', () => {

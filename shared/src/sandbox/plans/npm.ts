@@ -17,6 +17,7 @@ import type { CopyOutResult } from '../copyOut';
 import type { LockPackage } from '../lockfile';
 import type { PackageRequest } from '../names';
 import { VOLUME_DIRS, type PhaseRunner, type SandboxSession } from '../session';
+import type { FindingEvent } from '../progress';
 import type { SandboxOutcome, ScriptPackage } from './types';
 
 /** Options of the npm plan. */
@@ -80,21 +81,39 @@ export function treeSha256(copied: CopyOutResult, prefix: string): string {
   return hash.digest('hex');
 }
 
-async function fetchStep(runner: PhaseRunner, options: NpmPlanOptions): Promise<void> {
+/** npm's own warnings about archive entries it refused to extract (`..`, absolute paths, links, devices). */
+export function tarEntryWarnings(output: string): string[] {
+  return [...output.matchAll(/^.*\b(TAR_ENTRY_\w+|TAR_BAD_ARCHIVE)\b.*$/gm)].map((m) => m[0].trim());
+}
+
+async function fetchStep(runner: PhaseRunner, options: NpmPlanOptions): Promise<{ warnings: string[]; removedLinks: string[] }> {
   const files: Record<string, string> = {
     'package.json': options.packageJson ?? `${JSON.stringify({ name: 'safe-install-project', version: '0.0.0', private: true }, null, 2)}\n`,
   };
   if (options.packageLock !== undefined) files['package-lock.json'] = options.packageLock;
   await runner.put(PROJECT, files);
-  await runner.run({ label: 'npm install --ignore-scripts', argv: npmInstallArgv(options), env: { npm_config_cache: '/home/si/.npm' } });
+  const install = await runner.run({ label: 'npm install --ignore-scripts', argv: npmInstallArgv(options), env: { npm_config_cache: '/home/si/.npm' } });
   await runner.run({ label: 'remove .bin links', argv: REMOVE_BIN_LINKS }, { allowFailure: true });
-  await runner.run({ label: 'remove other symlinks', argv: REMOVE_OTHER_LINKS }, { allowFailure: true });
+  const links = await runner.run({ label: 'remove other symlinks', argv: REMOVE_OTHER_LINKS }, { allowFailure: true });
+  return { warnings: tarEntryWarnings(`${install.stdout}\n${install.stderr}`), removedLinks: linesOf(links.stdout) };
+}
+
+function linesOf(text: string): string[] {
+  return text.split('\n').filter((l) => l.trim() !== '').map((l) => l.replace(`${PROJECT}/`, ''));
 }
 
 /** Runs the plan's phases; the caller owns `session` and closes it. */
 export async function runNpmPlan(session: SandboxSession, options: NpmPlanOptions): Promise<SandboxOutcome> {
   const notes = ['npm: resolution and download ran with network and with --ignore-scripts'];
   const fetched = await session.phase('fetch', (runner) => fetchStep(runner, options), PROJECT);
+  const findings: FindingEvent[] = [];
+  if (fetched.value.warnings.length > 0) {
+    // npm does not say which tarball the entries came from; the requested packages' trees carried them.
+    for (const r of options.requests) {
+      findings.push({ type: 'finding', ecosystem: 'npm', package: r.name, severity: 'high', rule: 'hostile-archive', message: `a tarball in the tree of ${r.name} has entries npm refused to extract (${fetched.value.warnings.slice(0, 3).join('; ')}); they were dropped and never reached this machine` });
+    }
+  }
+  if (fetched.value.removedLinks.length > 0) notes.push(`npm: symlinks in the fetched tree were not copied out: ${fetched.value.removedLinks.slice(0, 10).join(', ')}`);
   let copied = fetched.copied;
   if (!copied) throw new Error('copy-out produced nothing');
   const lockText = await readFile(path.join(copied.dir, 'package-lock.json'), 'utf8');
@@ -115,7 +134,7 @@ export async function runNpmPlan(session: SandboxSession, options: NpmPlanOption
       await runner.run({ label: `npm rebuild ${allowed.join(' ')}`, argv: ['npm', 'rebuild', '--offline', '--foreground-scripts', '--no-audit', '--no-fund', '--no-update-notifier', '--', ...allowed], env: { npm_config_cache: '/home/si/.npm', npm_config_ignore_scripts: 'false' } });
       await runner.run({ label: 'remove .bin links', argv: REMOVE_BIN_LINKS }, { allowFailure: true });
       const links = await runner.run({ label: 'remove other symlinks', argv: REMOVE_OTHER_LINKS }, { allowFailure: true });
-      const removed = links.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => l.replace(`${PROJECT}/`, ''));
+      const removed = linesOf(links.stdout);
       if (removed.length > 0) notes.push(`npm: symlinks the build left were not copied out: ${removed.slice(0, 10).join(', ')}${removed.length > 10 ? ', …' : ''}`);
     }, PROJECT);
     if (!rebuilt.copied) throw new Error('copy-out produced nothing');
@@ -135,5 +154,5 @@ export async function runNpmPlan(session: SandboxSession, options: NpmPlanOption
     packages.push({ ecosystem: 'npm', name, version: entry.version, artifacts: [artifact] });
     artifacts.push({ path: key, package: name, version: entry.version, format: 'dir' });
   }
-  return { ecosystem: 'npm', copied, packages, artifacts, scripts, notes };
+  return { ecosystem: 'npm', copied, packages, artifacts, scripts, notes, findings };
 }

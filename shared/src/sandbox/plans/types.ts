@@ -2,6 +2,7 @@
 import type { Ecosystem } from '../../model';
 import type { CopyOutResult } from '../copyOut';
 import type { LockPackage } from '../lockfile';
+import type { FindingEvent } from '../progress';
 
 /** A package that declares install-time scripts, and whether they ran (offline, in the build phase). */
 export interface ScriptPackage {
@@ -24,4 +25,6 @@ export interface SandboxOutcome {
   scripts: ScriptPackage[];
   /** Where package code ran and where it will still run (shown in the report). */
   notes: string[];
+  /** Findings the plan itself made (e.g. the package manager refused hostile archive entries). */
+  findings?: FindingEvent[];
 }
