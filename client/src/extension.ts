@@ -4,6 +4,7 @@
  */
 import type { ExtensionContext } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { AuditReportFeature } from './auditReportFeature';
 import { activateEditorFeatures } from './editorFeatures';
 import { createLanguageClient } from './languageClient';
 
@@ -12,6 +13,7 @@ let client: LanguageClient | undefined;
 /** Starts the language server over node IPC, then the editor features. */
 export async function activate(context: ExtensionContext): Promise<void> {
   client = createLanguageClient(context);
+  client.registerFeature(new AuditReportFeature(client));
   context.subscriptions.push(client);
   activateEditorFeatures(context, client);
   await client.start();

@@ -18,12 +18,17 @@ import { offlineFindings } from '../../shared/src/engine/offlineFindings';
 import type { TextFileReader } from '../../shared/src/io';
 import { manifestKindForPath } from '../../shared/src/manifests/index';
 import type { Finding, ManifestKind } from '../../shared/src/model';
-import { DocumentFindingsRequest, IGNORE_PACKAGE_COMMAND, RecheckAllNotification } from '../../shared/src/protocol';
+import { AUDIT_PACKAGE_COMMAND, DocumentFindingsRequest, IGNORE_PACKAGE_COMMAND, RecheckAllNotification } from '../../shared/src/protocol';
+import { auditCodeActions } from './actions/auditActions';
+import { clientShowsAuditReports, runAuditCommand } from './actions/auditCommand';
 import { typosquatCodeActions } from './actions/codeActions';
 import { runIgnoreCommand } from './actions/ignoreCommand';
 import { DiagnosticsStore } from './diagnostics/diagnosticsStore';
 import { toDiagnostic } from './diagnostics/toDiagnostic';
-import type { LoadedConfig, ServerEngine } from './engine/serverEngine';
+import type { LoadedConfig, RegistryIntelligence, ServerEngine } from './engine/serverEngine';
+import { dependencyAt, packageHoverMarkdown } from './intelligence/packageHover';
+import { ProjectIntelligence } from './intelligence/projectIntelligence';
+import { registryStage } from './intelligence/registryStage';
 import { includesStage } from './pipeline/includesStage';
 import { ChunkedParser } from './pipeline/chunkedParser';
 import { FindingsPipeline, type CheckSubject, type FindingStage } from './pipeline/findingsPipeline';
@@ -47,14 +52,18 @@ export interface ServerOptions {
   extraStages?: FindingStage[];
 }
 
-/** The project's effective config with the editor settings of one document applied on top. */
+/** The project's effective config with the editor settings of one document applied on top (they may only switch things off or go offline). */
 function applySettings(config: SafeInstallConfig, settings: ResourceSettings): SafeInstallConfig {
+  const intelligence = { ...config.intelligence };
+  if (!settings.intelligence.enabled) intelligence.enabled = false;
+  if (settings.offline) intelligence.offline = true;
   return {
     ...config,
     typosquat: {
       enabled: config.typosquat.enabled && settings.typosquat.enabled,
       allow: [...config.typosquat.allow, ...settings.typosquat.allow],
     },
+    ...(config.intelligence || !settings.intelligence.enabled || settings.offline ? { intelligence } : {}),
   };
 }
 
@@ -77,6 +86,11 @@ function diagnosticsByFile(subject: CheckSubject, findings: readonly Finding[]):
   return perTarget;
 }
 
+/** `initializationOptions.trusted`: only an explicit false restricts (other clients send nothing). */
+function readTrusted(options: unknown): boolean {
+  return !(typeof options === 'object' && options !== null && (options as Record<string, unknown>).trusted === false);
+}
+
 /** Wires the safe-install language features onto an LSP connection. The connection must then `listen()`. */
 export function startServer(connection: Connection, options: ServerOptions): void {
   const { engine } = options;
@@ -84,10 +98,19 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const roots = new ProjectRoots();
   const reader = new OverlayReader(documents, options.disk);
   const lastFindings = new Map<string, readonly Finding[]>();
+  /** The last checked subject per document (hovers and code actions read its manifest and config). */
+  const lastSubjects = new Map<string, CheckSubject>();
+  const intelligence = new ProjectIntelligence(engine);
+  const intelligenceOf = (uri: string, config: SafeInstallConfig): Promise<RegistryIntelligence> => {
+    const rootUri = roots.rootFor(uri);
+    return intelligence.get(rootUri, uriToFilePath(rootUri), config);
+  };
   /** Requirements file path → paths of the open requirements documents that include it. */
   const includers = new Map<string, Set<string>>();
   const parser = new ChunkedParser((kind, text, fileName) => engine.parse(kind, text, fileName));
   let capabilities: ClientCapabilities = {};
+  /** The extension says so in `initializationOptions`; untrusted: offline checks only, no project config. */
+  let trusted = true;
   let settings = new SettingsCache(undefined, () => undefined);
 
   const log = (message: string, error?: unknown): void => {
@@ -109,7 +132,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       perTarget.set(target, list);
     }
     store.set(`config:${rootUri}`, perTarget);
-  });
+  }, () => trusted);
 
   // Built once, in the background; checks of documents opened meanwhile wait for it.
   let detectorReady: Promise<MemoizedDetector> | undefined;
@@ -132,6 +155,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const docPath = uriToFilePath(doc.uri);
       if (docPath !== undefined && added.includes(docPath) && !manifestKindForPath(uriPath(doc.uri))) scheduler.request(doc.uri);
     }
+  }), registryStage({
+    // An untrusted workspace gets no network checks: its manifests cannot make the editor contact anyone.
+    get: (subject) => (trusted ? intelligenceOf(subject.uri, subject.config) : Promise.resolve(undefined)),
+    peek: (subject) => (trusted ? intelligence.peek(roots.rootFor(subject.uri), subject.config) : undefined),
   }), ...(options.extraStages ?? [])];
 
   const pipeline = new FindingsPipeline(
@@ -179,6 +206,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       config: applySettings(loaded.config, resourceSettings),
       typosquat,
     };
+    lastSubjects.set(uri, subject);
     await pipeline.run(subject, token);
   }
 
@@ -226,11 +254,13 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     settings.delete(document.uri);
     parser.delete(document.uri);
     lastFindings.delete(document.uri);
+    lastSubjects.delete(document.uri);
     store.clear(`doc:${document.uri}`);
   });
 
   connection.onInitialize((params): InitializeResult => {
     capabilities = params.capabilities;
+    trusted = readTrusted(params.initializationOptions);
     roots.set(params.workspaceFolders);
     if (!params.workspaceFolders && params.rootUri) roots.set([{ uri: params.rootUri, name: 'root' }]);
     const canPull = capabilities.workspace?.configuration === true;
@@ -243,7 +273,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-        executeCommandProvider: { commands: [IGNORE_PACKAGE_COMMAND] },
+        hoverProvider: true,
+        executeCommandProvider: { commands: [IGNORE_PACKAGE_COMMAND, AUDIT_PACKAGE_COMMAND] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'safe-install' },
@@ -287,24 +318,64 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     configChanged();
   });
 
-  connection.onNotification(RecheckAllNotification.type, () => configChanged());
+  connection.onNotification(RecheckAllNotification.type, () => {
+    // An explicit re-check also re-reads package-manager config and asks the registries again.
+    intelligence.clear();
+    configChanged();
+  });
   connection.onRequest(DocumentFindingsRequest.type, ({ uri }) => [...(lastFindings.get(uri) ?? [])]);
 
   connection.onCodeAction((params) => {
     try {
-      return typosquatCodeActions(params, {
-        version: documents.get(params.textDocument.uri)?.version,
-        documentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true,
-      });
+      const subject = lastSubjects.get(params.textDocument.uri);
+      return [
+        ...typosquatCodeActions(params, {
+          version: documents.get(params.textDocument.uri)?.version,
+          documentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true,
+        }),
+        ...(trusted ? auditCodeActions(params, subject?.manifest) : []),
+      ];
     } catch (error) {
       log('safe-install: building code actions failed', error);
       return [];
     }
   });
 
-  connection.onExecuteCommand(async (params) => {
+  connection.onHover((params) => {
+    const subject = lastSubjects.get(params.textDocument.uri);
+    const dep = subject ? dependencyAt(subject.manifest, params.position) : undefined;
+    if (!subject || !dep) return null;
+    const known = intelligence.peek(roots.rootFor(subject.uri), subject.config);
+    const markdown = packageHoverMarkdown(dep, {
+      card: known?.cardFor(dep, subject.manifest),
+      pending: known?.isPending(dep, subject.manifest) ?? true,
+      enabled: trusted && subject.config.intelligence?.enabled !== false,
+      offline: subject.config.intelligence?.offline === true,
+    });
+    return { contents: { kind: 'markdown', value: markdown }, range: dep.nameRange };
+  });
+
+  /** The document's config with its settings, as its checks use it (the document need not be open). */
+  const configFor = async (uri: string): Promise<SafeInstallConfig> => {
+    const [resourceSettings, loaded] = await Promise.all([settings.get(uri), configs.get(roots.rootFor(uri))]);
+    return applySettings(loaded.config, resourceSettings);
+  };
+
+  connection.onExecuteCommand(async (params, token) => {
     if (params.command === IGNORE_PACKAGE_COMMAND) {
       await runIgnoreCommand({ connection, documents, engine, reader, roots, configChanged, log }, params.arguments?.[0]);
+    } else if (params.command === AUDIT_PACKAGE_COMMAND) {
+      if (!trusted) {
+        void connection.window.showWarningMessage('Safe Install does not audit packages in an untrusted workspace (audits contact registries). Trust the workspace first.');
+        return null;
+      }
+      const context = {
+        connection,
+        clientShowsReports: clientShowsAuditReports(capabilities.experimental),
+        intelligenceFor: async (uri: string) => intelligenceOf(uri, await configFor(uri)),
+        log,
+      };
+      return (await runAuditCommand(context, params.arguments?.[0], token)) ?? null;
     }
     return null;
   });

@@ -85,11 +85,11 @@ describe('settings and config files', () => {
     const manifest = s.uri('requirements.txt');
     const dir = path.join(s.workspace, '.user-config', 'safe-install');
     await mkdir(dir, { recursive: true });
-    await s.writeFile('.user-config/safe-install/config.toml', '[typosquat]\nenabled = false\n');
+    await s.writeFile('.user-config/safe-install/config.toml', '[intelligence]\nenabled = false\n\n[typosquat]\nenabled = false\n');
     const off = s.waitForDiagnostics(manifest, (p) => p.diagnostics.length === 0, false);
     await s.fileChanged('.user-config/safe-install/config.toml');
     await off;
-    await s.writeFile('.user-config/safe-install/config.toml', '[typosquat]\nenabled = true\n');
+    await s.writeFile('.user-config/safe-install/config.toml', '[intelligence]\nenabled = false\n\n[typosquat]\nenabled = true\n');
     const on = s.waitForDiagnostics(manifest, (p) => names(p.diagnostics).length === 2, false);
     await s.fileChanged('.user-config/safe-install/config.toml');
     await on;

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -100,12 +100,21 @@ export class LspSession {
     this.connection.listen();
   }
 
-  /** Starts the server with a fresh temp workspace folder (and a private user config dir). */
-  static async start(options: { initializationOptions?: unknown; capabilities?: ClientCapabilities } = {}): Promise<LspSession> {
+  /**
+   * Starts the server with a fresh temp workspace folder, a private user config dir, HOME and cache.
+   * Registry checks are off (a user config saying so) unless `intelligence` is true; `env` is added to
+   * the server's environment (e.g. a HOME whose .npmrc points at a local registry).
+   */
+  static async start(options: { initializationOptions?: unknown; capabilities?: ClientCapabilities; intelligence?: boolean; env?: Record<string, string>; userConfig?: string } = {}): Promise<LspSession> {
     const workspace = await mkdtemp(path.join(os.tmpdir(), 'si-lsp-'));
     const configHome = path.join(workspace, '.user-config');
+    const home = path.join(workspace, '.home');
+    await mkdir(path.join(configHome, 'safe-install'), { recursive: true });
+    await mkdir(home, { recursive: true });
+    const userConfig = options.userConfig ?? (options.intelligence ? '' : '[intelligence]\nenabled = false\n');
+    if (userConfig !== '') await writeFile(path.join(configHome, 'safe-install', 'config.toml'), userConfig);
     const child = spawn(process.execPath, [serverScript, '--stdio'], {
-      env: { ...process.env, XDG_CONFIG_HOME: configHome, APPDATA: configHome },
+      env: { ...process.env, HOME: home, XDG_CACHE_HOME: path.join(home, '.cache'), XDG_CONFIG_HOME: configHome, APPDATA: configHome, ...options.env },
       stdio: 'pipe',
     });
     child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));

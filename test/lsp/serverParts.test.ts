@@ -227,10 +227,13 @@ describe('MemoizedDetector', () => {
 
 describe('settings and allow entries', () => {
   it('reads nested and flat setting shapes, and falls back on garbage', () => {
-    assert.deepEqual(readResourceSettings({ typosquat: { enabled: false, allow: ['a', 3, ' b '] } }), { typosquat: { enabled: false, allow: ['a', 'b'] } });
-    assert.deepEqual(readResourceSettings({ 'typosquat.enabled': false }), { typosquat: { enabled: false, allow: [] } });
-    assert.deepEqual(readResourceSettings('nonsense'), { typosquat: { enabled: true, allow: [] } });
-    assert.deepEqual(readResourceSettings({ typosquat: { enabled: 'no' } }), { typosquat: { enabled: true, allow: [] } });
+    const rest = { intelligence: { enabled: true }, offline: false };
+    assert.deepEqual(readResourceSettings({ typosquat: { enabled: false, allow: ['a', 3, ' b '] } }), { typosquat: { enabled: false, allow: ['a', 'b'] }, ...rest });
+    assert.deepEqual(readResourceSettings({ 'typosquat.enabled': false }), { typosquat: { enabled: false, allow: [] }, ...rest });
+    assert.deepEqual(readResourceSettings('nonsense'), { typosquat: { enabled: true, allow: [] }, ...rest });
+    assert.deepEqual(readResourceSettings({ typosquat: { enabled: 'no' } }), { typosquat: { enabled: true, allow: [] }, ...rest });
+    assert.deepEqual(readResourceSettings({ intelligence: { enabled: false }, offline: true }), { typosquat: { enabled: true, allow: [] }, intelligence: { enabled: false }, offline: true });
+    assert.deepEqual(readResourceSettings({ 'intelligence.enabled': false, offline: 'yes' }), { typosquat: { enabled: true, allow: [] }, intelligence: { enabled: false }, offline: false });
   });
 
   it('writes allow entries the config reader matches (ecosystem prefix, normalised name)', () => {

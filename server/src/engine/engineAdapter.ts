@@ -8,7 +8,12 @@ import { isConstraintsFileName, parseRequirements } from '../../../shared/src/ma
 import type { ManifestKind, ParsedManifest, Range } from '../../../shared/src/model';
 import { resolveRequirementsTree } from '../../../shared/src/manifests/requirementsIncludes';
 import { loadTyposquatDetector } from '../../../shared/src/typosquat/loadDetector';
-import type { ConfigLocations, IncludeTree, LoadedConfig, ServerEngine } from './serverEngine';
+import type { SafeInstallConfig } from '../../../shared/src/config/schema';
+import { DependencyIntelligence } from '../../../shared/src/engine/dependencyIntelligence';
+import { auditPackage } from '../../../shared/src/intelligence/audit';
+import { createClientsForProject, fileSystemConfigIo } from '../../../shared/src/intelligence/context';
+import { networkIntelligence } from '../../../shared/src/intelligence/networkFindings';
+import type { ConfigLocations, IncludeTree, LoadedConfig, RegistryIntelligence, ServerEngine } from './serverEngine';
 
 function parse(kind: ManifestKind, text: string, fileName?: string): ParsedManifest {
   // A constraints file pins versions without installing anything; the parser needs to know.
@@ -41,6 +46,20 @@ function rangeKey(range: Range): string {
   return `${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}`;
 }
 
+/** Clients from the user's package-manager config (HOME, the environment, the project's own .npmrc / .cargo). */
+async function registryIntelligence(projectDir: string | undefined, config: SafeInstallConfig): Promise<RegistryIntelligence> {
+  const home = os.homedir();
+  const clients = await createClientsForProject(fileSystemConfigIo(process.env, home, projectDir ?? home), config);
+  const memo = new DependencyIntelligence((manifest, signal) => networkIntelligence(manifest, { clients, config, signal }));
+  return {
+    check: (manifest, signal) => memo.check(manifest, signal),
+    peek: (manifest) => memo.peek(manifest),
+    cardFor: (dep, manifest) => memo.cardFor(dep, manifest),
+    isPending: (dep, manifest) => memo.isPending(dep, manifest),
+    audit: (ecosystem, name, spec, signal) => auditPackage(ecosystem, name, spec === undefined || spec.trim() === '' ? undefined : spec.trim(), { clients, config, signal }),
+  };
+}
+
 /** The real file system. */
 export const fileSystemReader: TextFileReader = { readText: (filePath) => readFile(filePath, 'utf8') };
 
@@ -52,4 +71,5 @@ export const sharedEngine: ServerEngine = {
   addTyposquatAllow,
   resolveIncludes,
   userConfigPath: () => defaultUserConfigPath(process.env, os.homedir()),
+  registryIntelligence,
 };

@@ -1,6 +1,9 @@
 import type { SafeInstallConfig } from '../../../shared/src/config/schema';
+import type { DependencyIntelligenceResult } from '../../../shared/src/engine/dependencyIntelligence';
+import type { AuditReport } from '../../../shared/src/intelligence/audit';
+import type { PackageCard } from '../../../shared/src/intelligence/card';
 import type { TextFileReader } from '../../../shared/src/io';
-import type { ManifestKind, ParsedManifest, ParseError, Range, Severity } from '../../../shared/src/model';
+import type { Dependency, Ecosystem, ManifestKind, ParsedManifest, ParseError, Range, Severity } from '../../../shared/src/model';
 import type { TyposquatDetector } from '../../../shared/src/typosquat/detector';
 
 /** A problem in a config file. */
@@ -22,7 +25,8 @@ export interface LoadedConfig {
 /** Where the config files of one project are. */
 export interface ConfigLocations {
   userConfigPath: string;
-  projectConfigPath: string;
+  /** Omitted: the project's safe-install.toml is not read (an untrusted workspace). */
+  projectConfigPath?: string;
   reader: TextFileReader;
 }
 
@@ -40,6 +44,23 @@ export interface IncludeTree {
 }
 
 /**
+ * Registry intelligence for one project and config: the network stage, hovers and the audit command use it.
+ * Answers are remembered per dependency line, so edits do not ask again.
+ */
+export interface RegistryIntelligence {
+  /** Findings for the manifest's registry dependencies; rejects only when `signal` aborts. */
+  check(manifest: ParsedManifest, signal: AbortSignal): Promise<DependencyIntelligenceResult>;
+  /** What is already known, without asking anyone: findings of the lines with an answer (fresh or not). */
+  peek(manifest: ParsedManifest): DependencyIntelligenceResult;
+  /** The remembered card of one dependency. */
+  cardFor(dep: Dependency, manifest: ParsedManifest): PackageCard | undefined;
+  /** Whether a look-up for the dependency is under way. */
+  isPending(dep: Dependency, manifest: ParsedManifest): boolean;
+  /** Every signal for one package with a verdict; `spec` as written on the line (omitted: latest). */
+  audit(ecosystem: Ecosystem, name: string, spec: string | undefined, signal: AbortSignal): Promise<AuditReport>;
+}
+
+/**
  * Everything the language server needs from the shared engine, in one seam: the server is written
  * against this interface, and `engineAdapter.ts` maps it onto the shared modules.
  */
@@ -54,4 +75,9 @@ export interface ServerEngine {
   resolveIncludes(filePath: string, text: string, reader: TextFileReader): Promise<IncludeTree>;
   /** The user-level config file (`~/.config/safe-install/config.toml` or the platform's equivalent). */
   userConfigPath(): string;
+  /**
+   * Registry intelligence for a project: registries from the user's package-manager config, with
+   * `projectDir` (the workspace folder; undefined for a virtual workspace) for project-level files.
+   */
+  registryIntelligence(projectDir: string | undefined, config: SafeInstallConfig): Promise<RegistryIntelligence>;
 }

@@ -24,14 +24,20 @@ export interface CheckSubject {
 export interface FindingStage {
   readonly id: string;
   run(subject: CheckSubject, token: CancellationToken): Promise<Finding[]>;
+  /**
+   * What the stage already knows without waiting (remembered answers), published with the offline
+   * findings so earlier results do not blink out on every edit; `run`'s result replaces it.
+   */
+  peek?(subject: CheckSubject): Finding[];
 }
 
 /** Receives the complete, current findings of a subject each time they grow. */
 export type PublishFindings = (subject: CheckSubject, findings: readonly Finding[]) => void;
 
 /**
- * Offline findings are published at once; each later stage republishes the union when it finishes.
- * Stages run concurrently and never block the offline result. A cancelled run publishes nothing more.
+ * Offline findings (plus what stages already know) are published at once; each stage republishes the
+ * union when it finishes, its result replacing what it knew before. Stages run concurrently and never
+ * block the offline result. A cancelled run publishes nothing more.
  */
 export class FindingsPipeline {
   constructor(
@@ -42,9 +48,19 @@ export class FindingsPipeline {
   ) {}
 
   async run(subject: CheckSubject, token: CancellationToken): Promise<void> {
-    let findings: readonly Finding[] = this.offline(subject);
+    const base = this.offline(subject);
+    const parts = new Map<FindingStage, readonly Finding[]>();
+    for (const stage of this.stages) {
+      try {
+        const known = stage.peek?.(subject) ?? [];
+        if (known.length > 0) parts.set(stage, known);
+      } catch (error) {
+        this.onStageError(stage, subject, error);
+      }
+    }
+    const union = (): Finding[] => [...base, ...[...parts.values()].flat()];
     if (token.isCancellationRequested) return;
-    this.publish(subject, findings);
+    this.publish(subject, union());
     await Promise.all(
       this.stages.map(async (stage) => {
         let more: Finding[];
@@ -54,9 +70,12 @@ export class FindingsPipeline {
           if (!token.isCancellationRequested) this.onStageError(stage, subject, error);
           return;
         }
-        if (token.isCancellationRequested || more.length === 0) return;
-        findings = [...findings, ...more];
-        this.publish(subject, findings);
+        if (token.isCancellationRequested) return;
+        const before = parts.get(stage) ?? [];
+        // Nothing new (typically: the remembered answers were still right): no second publish.
+        if (more.length === before.length && JSON.stringify(more) === JSON.stringify(before)) return;
+        parts.set(stage, more);
+        this.publish(subject, union());
       }),
     );
   }

@@ -20,6 +20,8 @@ export class ProjectConfigs {
     private readonly engine: ServerEngine,
     private readonly reader: TextFileReader,
     private readonly onLoaded: ConfigLoaded,
+    /** False in an untrusted workspace: its safe-install.toml is then not read at all. */
+    private readonly readProjectFile: () => boolean = () => true,
   ) {}
 
   /** The project config path of a root (for a virtual workspace, a path no file matches). */
@@ -33,7 +35,7 @@ export class ProjectConfigs {
       entry = this.engine
         .loadConfig({
           userConfigPath: this.engine.userConfigPath(),
-          projectConfigPath: ProjectConfigs.projectConfigPath(rootUri),
+          ...(this.readProjectFile() ? { projectConfigPath: ProjectConfigs.projectConfigPath(rootUri) } : {}),
           reader: this.reader,
         })
         .then((loaded) => {

@@ -114,6 +114,11 @@ export class DependencyIntelligence {
     return this.assemble(manifest, deps);
   }
 
+  /** What is known without asking: findings of the lines that have an answer, fresh or not (no flicker while typing). */
+  peek(manifest: ParsedManifest): DependencyIntelligenceResult {
+    return this.assemble(manifest, manifest.dependencies.filter(isLookedUp));
+  }
+
   /** Forgets every answer (config or registries changed). In-flight look-ups finish for their waiters. */
   clear(): void {
     this.answers.clear();
