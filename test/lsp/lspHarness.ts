@@ -20,6 +20,7 @@ import {
   DidOpenTextDocumentNotification,
   ExecuteCommandRequest,
   ExitNotification,
+  HoverRequest,
   FileChangeType,
   InitializedNotification,
   InitializeRequest,
@@ -36,6 +37,7 @@ import {
   type CodeAction,
   type Command,
   type Diagnostic,
+  type Position,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
   type TextDocumentContentChangeEvent,
@@ -105,7 +107,7 @@ export class LspSession {
    * Registry checks are off (a user config saying so) unless `intelligence` is true; `env` is added to
    * the server's environment (e.g. a HOME whose .npmrc points at a local registry).
    */
-  static async start(options: { initializationOptions?: unknown; capabilities?: ClientCapabilities; intelligence?: boolean; env?: Record<string, string>; userConfig?: string } = {}): Promise<LspSession> {
+  static async start(options: { initializationOptions?: unknown; capabilities?: ClientCapabilities; experimental?: Record<string, unknown>; intelligence?: boolean; env?: Record<string, string>; userConfig?: string } = {}): Promise<LspSession> {
     const workspace = await mkdtemp(path.join(os.tmpdir(), 'si-lsp-'));
     const configHome = path.join(workspace, '.user-config');
     const home = path.join(workspace, '.home');
@@ -135,6 +137,7 @@ export class LspSession {
           didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true },
         },
         textDocument: { publishDiagnostics: { versionSupport: true }, codeAction: { dataSupport: true, isPreferredSupport: true } },
+        ...(options.experimental ? { experimental: options.experimental } : {}),
       },
     });
     await session.connection.sendNotification(InitializedNotification.type, {});
@@ -238,9 +241,15 @@ export class LspSession {
     return (await this.waitForDiagnostics(uri, (p) => p.version === version)).diagnostics;
   }
 
-  codeActions(uri: string, diagnostics: Diagnostic[]): Promise<(Command | CodeAction)[] | null> {
-    const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  codeActions(uri: string, diagnostics: Diagnostic[], range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }): Promise<(Command | CodeAction)[] | null> {
     return this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics } });
+  }
+
+  /** The hover's Markdown at a position ('' when the server has none). */
+  async hover(uri: string, position: Position): Promise<string> {
+    const hover = await this.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+    const contents = hover?.contents;
+    return contents && typeof contents === 'object' && 'kind' in contents ? contents.value : '';
   }
 
   executeCommand(command: string, args: unknown[]): Promise<unknown> {

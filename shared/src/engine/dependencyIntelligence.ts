@@ -176,8 +176,11 @@ export class DependencyIntelligence {
       const findings = perDep[index] ?? [];
       const failed = findings.some((f) => f.finding.rule === 'intelligence-unavailable');
       const key = lineKey(dep, manifest);
+      // Offline with nothing cached: there is no card to show, only "not checked".
+      const card = result.cards.get(cardKey(dep));
+      const known = card && !(card.exists === 'unknown' && findings.some((f) => isOfflineOnly(f.finding)));
       this.answers.delete(key); // re-insert at the end: the Map's order is the eviction order
-      this.answers.set(key, { findings, card: result.cards.get(cardKey(dep)), expiresAt: now + (failed ? this.failureTtlMs : this.answerTtlMs) });
+      this.answers.set(key, { findings, card: known ? card : undefined, expiresAt: now + (failed ? this.failureTtlMs : this.answerTtlMs) });
     }
     while (this.answers.size > this.maxEntries) {
       const oldest = this.answers.keys().next();
