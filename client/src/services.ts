@@ -15,7 +15,7 @@ export interface Services {
   statusBar: SafeInstallStatusBar;
   reports: ReportDocuments;
   output: OutputChannel;
-  installsView: TreeView<unknown> & { reveal(item: RunItem): Thenable<void> };
+  installsView: TreeView<unknown> & { reveal(item: RunItem, options?: { select?: boolean; focus?: boolean; expand?: boolean | number }): Thenable<void> };
   trusted(): boolean;
   /** Environment for CLI children. */
   env(): NodeJS.ProcessEnv;

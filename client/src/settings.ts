@@ -1,24 +1,7 @@
-/**
- * The `safeInstall.*` settings, each classified by how a change applies: `live` settings are read at
- * the moment they are used (the server re-reads its settings on every change; installs read theirs
- * when they start), `restart` settings shape the language server process and restart it. None needs
- * a window reload.
- */
+/** Reading the `safeInstall.*` settings the client itself uses, and reacting to restart-class changes. */
 import { workspace, type ConfigurationChangeEvent } from 'vscode';
 import type { InstallSettings } from './install/installArgs';
-
-/** How a setting change takes effect. */
-export type SettingClass = 'live' | 'restart';
-
-/** Every setting the extension contributes, with its class. Unknown `safeInstall.*` keys count as live. */
-export const SETTING_CLASSES: Readonly<Record<string, SettingClass>> = {
-  'safeInstall.typosquat.enabled': 'live',
-  'safeInstall.typosquat.allow': 'live',
-  'safeInstall.sandbox.enabled': 'live',
-  'safeInstall.sandbox.binaryOnly': 'live',
-  'safeInstall.trace.server': 'live',
-  'safeInstall.server.maxMemoryMb': 'restart',
-};
+import { SETTING_CLASSES } from './settingClasses';
 
 /** The settings of a change that need a server restart. */
 export function restartSettingsChanged(event: Pick<ConfigurationChangeEvent, 'affectsConfiguration'>): string[] {

@@ -20,7 +20,8 @@ const UNTRUSTED = 'Safe Install does not install packages in an untrusted worksp
 export function startInstall(services: Services, request: InstallRequest): InstallRun {
   const run = services.installs.create(request);
   openInstallTerminal(run, services.installs);
-  void services.installsView.reveal(new RunItem(run)).then(undefined, () => undefined);
+  // Shows the Installs view with the new run selected; the terminal keeps the focus.
+  void services.installsView.reveal(new RunItem(run), { select: true, focus: false, expand: true }).then(undefined, () => undefined);
   return run;
 }
 

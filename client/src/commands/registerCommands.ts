@@ -1,23 +1,9 @@
 /** Registers every `safeInstall.*` command (ids match package.json `contributes.commands`). */
 import { commands, type Disposable } from 'vscode';
 import type { Services } from '../services';
+import { COMMAND_IDS } from './commandIds';
 import { auditPackageCommand, checkEnvironmentCommand, explainStatusCommand, revealExposureFileCommand, scanWorkspaceCommand } from './checkCommands';
 import { cancelInstallCommand, installManifestCommand, installPackageCommand, rerunCommand, showReportCommand } from './installCommands';
-
-/** The command ids, for package.json and tests. */
-export const COMMAND_IDS = [
-  'safeInstall.installPackage',
-  'safeInstall.installManifest',
-  'safeInstall.audit',
-  'safeInstall.checkEnvironment',
-  'safeInstall.scanWorkspace',
-  'safeInstall.cancelInstall',
-  'safeInstall.showLastReport',
-  'safeInstall.explainStatus',
-  'safeInstall.rerunInstall',
-  'safeInstall.openRunReport',
-  'safeInstall.revealExposureFile',
-] as const;
 
 /** Registers the commands; dispose the result to unregister them. */
 export function registerCommands(services: Services): Disposable[] {

@@ -136,7 +136,8 @@ export class InstallRun {
         this.pushLog(event.line);
         break;
       case 'verdict':
-        this.finish(event.verdict, event.message);
+        // One change notification for the verdict: the one below, carrying the event.
+        this.settle(event.verdict, event.message, Date.now());
         break;
       case 'bytes':
         break;
@@ -168,14 +169,18 @@ export class InstallRun {
 
   /** Ends the run; later verdicts are ignored. A running phase is marked failed (or left as cancelled). */
   finish(state: VerdictEvent['verdict'], message: string, now: number = Date.now()): void {
-    if (isFinished(this.state)) return;
+    if (this.settle(state, message, now)) this.emit();
+  }
+
+  private settle(state: VerdictEvent['verdict'], message: string, now: number): boolean {
+    if (isFinished(this.state)) return false;
     this.state = state;
     this.verdictMessage = message;
     this.finishedAt = now;
     for (const row of this.phases) {
       if (row.state === 'running') row.state = state === 'installed' || state === 'dry-run' ? 'done' : 'failed';
     }
-    this.emit();
+    return true;
   }
 
   private phaseRow(phase: SandboxPhase): PhaseRow {

@@ -101,9 +101,9 @@ export class InstallsTreeProvider implements TreeDataProvider<Node> {
     return [];
   }
 
-  /** Finds the top-level item of a run (for `reveal`). */
-  itemFor(run: InstallRun): RunItem {
-    return new RunItem(run);
+  /** Runs are roots; `reveal` only ever asks about them. */
+  getParent(): Node | undefined {
+    return undefined;
   }
 
   dispose(): void {
