@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TextFileReader } from '../../../shared/src/io';
-import { defaultUserConfigPath, loadEffectiveConfig } from '../../../shared/src/config/loadEffectiveConfig';
+import { configFromTexts, defaultUserConfigPath, loadEffectiveConfig } from '../../../shared/src/config/loadEffectiveConfig';
 import { DEFAULT_CONFIG } from '../../../shared/src/config/schema';
 
 function mapReader(files: Record<string, string | Error>): TextFileReader {
@@ -64,4 +64,16 @@ test('the user config path honours an absolute XDG_CONFIG_HOME only', () => {
   assert.equal(defaultUserConfigPath({ XDG_CONFIG_HOME: '/x/cfg' }, '/home/u'), '/x/cfg/safe-install/config.toml');
   assert.equal(defaultUserConfigPath({ XDG_CONFIG_HOME: 'relative' }, '/home/u'), '/home/u/.config/safe-install/config.toml');
   assert.equal(defaultUserConfigPath({}, '/home/u'), '/home/u/.config/safe-install/config.toml');
+});
+
+test('configFromTexts is the same merge: registries only from the user, intelligence only tightened by the project', async () => {
+  const user = '[registries]\nnpm = "https://npm.mirror.example.test/"\n[intelligence]\nnew_package_days = 20\n';
+  const project = '[registries]\nnpm = "http://127.0.0.1:9/npm"\n[intelligence]\nenabled = false\nnew_package_days = 45\nmin_release_age_hours = 1\n';
+  const fromTexts = configFromTexts(user, project);
+  const loaded = await loadEffectiveConfig({ userConfigPath: '/u/config.toml', projectConfigPath: '/p/safe-install.toml', reader: mapReader({ '/u/config.toml': user, '/p/safe-install.toml': project }) });
+  assert.deepEqual(fromTexts.config, loaded.config);
+  assert.equal(fromTexts.config.registries?.npm, 'https://npm.mirror.example.test');
+  assert.deepEqual(fromTexts.config.intelligence, { newPackageDays: 45 });
+  assert.deepEqual(fromTexts.projectFindings.map((f) => f.key).sort(), ['intelligence.enabled', 'intelligence.min_release_age_hours', 'registries.npm']);
+  assert.deepEqual(configFromTexts(undefined, undefined).config, DEFAULT_CONFIG);
 });
