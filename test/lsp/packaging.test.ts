@@ -28,6 +28,7 @@ it('the .vsix allow-list ships the bundles, their data and the package documents
   for (const required of ['package.json', 'LICENSE', 'dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/data/popular/npm.txt.gz']) {
     assert.ok(files.includes(required), `${required} missing from ${files.join(', ')}`);
   }
-  const unexpected = files.filter((f) => !/^(package\.json|LICENSE|README\.md|CHANGELOG\.md|dist\/(extension|server|cli)\.js|dist\/data\/.+)$/.test(f));
+  // Grammars and language configurations (syntaxes/), the icon and walkthrough pages (media/) are contributions too.
+  const unexpected = files.filter((f) => !/^(package\.json|LICENSE|README\.md|CHANGELOG\.md|dist\/(extension|server|cli)\.js|dist\/data\/.+|syntaxes\/[^/]+\.json|media\/[^.][^/]*(\/[^/]+)?\.(svg|png|md))$/.test(f));
   assert.deepEqual(unexpected, [], 'only allow-listed files are packaged (no sources, maps, tests)');
 });
