@@ -13,7 +13,8 @@ import type { Ecosystem } from '../../model';
 import { fileSystemConfigIo } from '../../intelligence/context';
 import { resolveEndpoints } from '../../registry/endpoints';
 import { DockerodeEngine, type SandboxEngine } from '../../sandbox/docker';
-import { limitsFromConfig } from '../../sandbox/hardening';
+import { cpuCount, memoryBytes } from '../../config/limits';
+import { limitsFromConfig, type SandboxLimits } from '../../sandbox/hardening';
 import { sandboxInstall, type InstallReport, type InstallRequest } from '../../sandbox/installer';
 import { spawnProcess, type ProcessRunner } from '../../sandbox/local/process';
 import { InvalidPackageError, parsePackageRequest } from '../../sandbox/names';
@@ -48,6 +49,9 @@ Options:
   --ci                    Never prompt: a critical finding fails the install (also CI=true without a TTY)
   --format text|json      Report format (default: text); progress goes to stderr
   --progress text|json    Progress on stderr as text lines (default) or one JSON event per line (for editors)
+  --memory SIZE           Tighten the container memory limit (e.g. 1g); never above [sandbox] memory_limit
+  --cpus N                Tighten the CPU limit; never above [sandbox] cpu_limit
+  --timeout SECONDS       Tighten the wall-clock limit; never above [sandbox] timeout
   --network-mode MODE     Fetch-phase Docker network (default: bridge; tests use host); build is always none
   --registry URL          Registry / index URL (overrides your package-manager config)
   -h, --help              Show this help
@@ -118,6 +122,30 @@ function progressRenderer(io: CliIo, live: boolean): { sink: (event: SandboxEven
   };
 }
 
+/**
+ * Applies --memory/--cpus/--timeout (the editor passes its settings this way). They only ever lower
+ * the configured limits, so a flag can never loosen what safe-install.toml or the user config set.
+ */
+function tightenedLimits(base: SandboxLimits, v: { memory?: string; cpus?: string; timeout?: string }): SandboxLimits {
+  const limits = { ...base };
+  if (v.memory !== undefined) {
+    const bytes = memoryBytes(v.memory);
+    if (bytes === undefined || bytes <= 0) throw new UsageError(`--memory '${v.memory}' is not a size such as 512m or 2g`);
+    limits.memoryBytes = Math.min(limits.memoryBytes, Math.floor(bytes));
+  }
+  if (v.cpus !== undefined) {
+    const cpus = cpuCount(v.cpus);
+    if (cpus === undefined || cpus <= 0) throw new UsageError(`--cpus '${v.cpus}' is not a positive number`);
+    limits.nanoCpus = Math.min(limits.nanoCpus, Math.round(cpus * 1e9));
+  }
+  if (v.timeout !== undefined) {
+    const seconds = Number(v.timeout);
+    if (!/^\d+$/.test(v.timeout) || seconds <= 0) throw new UsageError(`--timeout '${v.timeout}' is not a whole number of seconds`);
+    limits.timeoutMs = Math.min(limits.timeoutMs, seconds * 1000);
+  }
+  return limits;
+}
+
 /** Builds the install command with injectable dependencies. */
 export function createInstallCommand(deps: InstallCommandDeps = DEFAULT_DEPS): CliCommand {
   return async (argv, io) => {
@@ -139,6 +167,9 @@ export function createInstallCommand(deps: InstallCommandDeps = DEFAULT_DEPS): C
           'network-mode': { type: 'string' },
           registry: { type: 'string' },
           progress: { type: 'string' },
+          memory: { type: 'string' },
+          cpus: { type: 'string' },
+          timeout: { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
       });
@@ -204,7 +235,7 @@ export function createInstallCommand(deps: InstallCommandDeps = DEFAULT_DEPS): C
       registry,
       extraIndexUrls,
       allowScripts: [...(v['allow-scripts'] ?? []).flatMap((a) => a.split(',')), ...user.allowScripts, ...packageJsonScriptAllowList(packageJsonText)],
-      limits: limitsFromConfig(effective.config.sandbox),
+      limits: tightenedLimits(limitsFromConfig(effective.config.sandbox), v),
       images: user.images,
       ...(v.python !== undefined ? { python: v.python } : {}),
     };
