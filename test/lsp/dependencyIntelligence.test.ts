@@ -135,6 +135,15 @@ describe('DependencyIntelligence', () => {
     assert.equal(isOfflineOnly(finding([])), false);
   });
 
+  test('a manifest larger than the memory still gets every finding', async () => {
+    const runner = fakeRunner();
+    const memo = new DependencyIntelligence(runner, { maxEntries: 3 });
+    const deps = Array.from({ length: 10 }, (_, i) => dep(`bad-${i}`, '1', i));
+    const result = await memo.check(manifest(...deps), signal());
+    assert.equal(result.findings.length, 10);
+    assert.equal(memo.peek(manifest(...deps)).findings.length, 3, 'only the newest answers are remembered');
+  });
+
   test('git, path and excluded dependencies are never looked up', async () => {
     const runner = fakeRunner();
     const memo = new DependencyIntelligence(runner);

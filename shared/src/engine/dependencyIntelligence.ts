@@ -47,6 +47,8 @@ interface Batch {
   waiters: number;
   settled: boolean;
   done: Promise<void>;
+  /** This batch's answers, kept for its waiters even if the shared memory has already dropped them. */
+  answers: Map<string, Answer>;
 }
 
 const sameRange = (a: Finding['range'], b: Finding['range'] | undefined): boolean =>
@@ -111,7 +113,7 @@ export class DependencyIntelligence {
     }
     if (missing.size > 0) joined.add(this.startBatch(manifest, missing));
     await Promise.all([...joined].map((batch) => this.wait(batch, signal)));
-    return this.assemble(manifest, deps);
+    return this.assemble(manifest, deps, [...joined]);
   }
 
   /** What is known without asking: findings of the lines that have an answer, fresh or not (no flicker while typing). */
@@ -127,11 +129,11 @@ export class DependencyIntelligence {
   private startBatch(manifest: ParsedManifest, missing: Map<string, Dependency>): Batch {
     const controller = new AbortController();
     const dependencies = [...missing.values()];
-    const batch: Batch = { controller, waiters: 0, settled: false, done: Promise.resolve() };
+    const batch: Batch = { controller, waiters: 0, settled: false, done: Promise.resolve(), answers: new Map() };
     batch.done = (async () => {
       try {
         const result = await this.run({ ...manifest, dependencies }, controller.signal);
-        this.store(manifest, dependencies, result);
+        this.store(manifest, dependencies, result, batch.answers);
       } finally {
         batch.settled = true;
         for (const key of missing.keys()) if (this.pending.get(key) === batch) this.pending.delete(key);
@@ -163,7 +165,7 @@ export class DependencyIntelligence {
     }
   }
 
-  private store(manifest: ParsedManifest, dependencies: Dependency[], result: NetworkIntelligence): void {
+  private store(manifest: ParsedManifest, dependencies: Dependency[], result: NetworkIntelligence, batchAnswers: Map<string, Answer>): void {
     const perDep = dependencies.map((): StoredFinding[] => []);
     for (const finding of result.findings) {
       const index = dependencies.findIndex((d) => d.name === finding.package && (sameRange(finding.range, d.nameRange) || sameRange(finding.range, d.specRange)));
@@ -179,8 +181,10 @@ export class DependencyIntelligence {
       // Offline with nothing cached: there is no card to show, only "not checked".
       const card = result.cards.get(cardKey(dep));
       const known = card && !(card.exists === 'unknown' && findings.some((f) => isOfflineOnly(f.finding)));
+      const answer: Answer = { findings, card: known ? card : undefined, expiresAt: now + (failed ? this.failureTtlMs : this.answerTtlMs) };
+      batchAnswers.set(key, answer);
       this.answers.delete(key); // re-insert at the end: the Map's order is the eviction order
-      this.answers.set(key, { findings, card: known ? card : undefined, expiresAt: now + (failed ? this.failureTtlMs : this.answerTtlMs) });
+      this.answers.set(key, answer);
     }
     while (this.answers.size > this.maxEntries) {
       const oldest = this.answers.keys().next();
@@ -189,12 +193,13 @@ export class DependencyIntelligence {
     }
   }
 
-  private assemble(manifest: ParsedManifest, deps: Dependency[]): DependencyIntelligenceResult {
+  private assemble(manifest: ParsedManifest, deps: Dependency[], batches: Batch[] = []): DependencyIntelligenceResult {
     const findings: Finding[] = [];
     const cards = new Map<string, PackageCard>();
     let offlineUnchecked = 0;
     for (const dep of deps) {
-      const answer = this.answers.get(lineKey(dep, manifest));
+      const key = lineKey(dep, manifest);
+      const answer = this.answers.get(key) ?? batches.find((b) => b.answers.has(key))?.answers.get(key);
       if (!answer) continue;
       if (answer.card) cards.set(cardKey(dep), answer.card);
       for (const { finding, onSpec } of answer.findings) {
