@@ -14,6 +14,9 @@ export function readInstallSettings(): InstallSettings {
   return {
     sandboxEnabled: config.get<boolean>('sandbox.enabled', true),
     binaryOnly: config.get<boolean>('sandbox.binaryOnly', false),
+    memoryLimit: config.get<string>('sandbox.memoryLimit', ''),
+    cpuLimit: config.get<string>('sandbox.cpuLimit', ''),
+    timeoutSeconds: config.get<number>('sandbox.timeoutSeconds', 0),
   };
 }
 

@@ -2,7 +2,7 @@
  * The status bar item: install running / sandbox ready / Docker missing / restricted (untrusted).
  * Clicking it runs `safeInstall.explainStatus`, which says what the state means and what to do.
  */
-import { StatusBarAlignment, ThemeColor, window, type Disposable, type StatusBarItem } from 'vscode';
+import { commands, StatusBarAlignment, ThemeColor, window, type Disposable, type StatusBarItem } from 'vscode';
 import type { InstallManager } from './install/installManager';
 import type { DockerStatus } from './sandboxStatus';
 
@@ -39,9 +39,16 @@ export class SafeInstallStatusBar implements Disposable {
     return { trusted: this.trusted(), docker: this.docker, running: this.manager.active.map((r) => r.title) };
   }
 
+  private runningKey: boolean | undefined;
+
   /** Redraws from the current facts. */
   render(): void {
     const { trusted, docker, running } = this.facts();
+    // Context key for menus: Cancel Install shows only while something runs.
+    if (this.runningKey !== running.length > 0) {
+      this.runningKey = running.length > 0;
+      void commands.executeCommand('setContext', 'safeInstall.installRunning', this.runningKey);
+    }
     this.item.backgroundColor = undefined;
     if (running.length > 0) {
       this.item.text = `$(sync~spin) Safe Install: installing${running.length > 1 ? ` (${running.length})` : ''}`;

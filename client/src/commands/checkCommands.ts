@@ -103,6 +103,8 @@ export async function revealExposureFileCommand(node?: ExposureNode): Promise<vo
 
 /** `safeInstall.explainStatus`: what the status bar item means. */
 export async function explainStatusCommand(services: Services): Promise<void> {
+  // Ask again: Docker may have been started (or stopped) since the last probe.
+  services.statusBar.setDocker(await pingDocker(services.env()));
   const choice = await window.showInformationMessage(explainStatus(services.statusBar.facts()), 'Check Environment', 'Show Installs');
   if (choice === 'Check Environment') await commands.executeCommand('safeInstall.checkEnvironment');
   if (choice === 'Show Installs') await commands.executeCommand('safeInstall.installs.focus');

@@ -11,6 +11,10 @@ import type { InstallRequest } from './installRun';
 export interface InstallSettings {
   sandboxEnabled: boolean;
   binaryOnly: boolean;
+  /** Tighter container limits than safe-install.toml ('' / 0: the config's own). */
+  memoryLimit?: string;
+  cpuLimit?: string;
+  timeoutSeconds?: number;
 }
 
 /** The argv after `cli.js`. Throws InvalidPackageError for a request that fails validation. */
@@ -21,6 +25,10 @@ export function installCliArgs(request: InstallRequest, settings: InstallSetting
   if (!settings.sandboxEnabled) args.push('--no-sandbox');
   // --binary-only is a pip option; the CLI refuses it for other ecosystems.
   if (settings.binaryOnly && request.ecosystem === 'PyPI') args.push('--binary-only');
+  // The CLI only ever lowers the configured limits with these, so a setting cannot loosen the project's.
+  if (settings.memoryLimit?.trim()) args.push('--memory', settings.memoryLimit.trim());
+  if (settings.cpuLimit?.trim()) args.push('--cpus', settings.cpuLimit.trim());
+  if (settings.timeoutSeconds !== undefined && Number.isInteger(settings.timeoutSeconds) && settings.timeoutSeconds > 0) args.push('--timeout', String(settings.timeoutSeconds));
   // `--` ends the options: even a validated name can never be read as one.
   args.push('--', ...request.packages.map((p) => parsePackageRequest(request.ecosystem, p).argument));
   return args;

@@ -93,6 +93,8 @@ test('install arguments: validated requests after --, pip-only flags only for pi
     ['install', '-e', 'npm', '--format', 'json', '--progress', 'json', '--', 'left-pad@1.3.0']);
   assert.deepEqual(installCliArgs({ ...REQUEST, ecosystem: 'PyPI', packages: ['requests==2.32.3'], dryRun: true }, { sandboxEnabled: false, binaryOnly: true }),
     ['install', '-e', 'pip', '--format', 'json', '--progress', 'json', '--dry-run', '--no-sandbox', '--binary-only', '--', 'requests==2.32.3']);
+  assert.deepEqual(installCliArgs(REQUEST, { sandboxEnabled: true, binaryOnly: false, memoryLimit: ' 1g ', cpuLimit: '', timeoutSeconds: 300 }).slice(7, 11),
+    ['--memory', '1g', '--timeout', '300'], 'limits from settings; empty ones left to the config');
   assert.throws(() => installCliArgs({ ...REQUEST, packages: ['--registry=http://evil'] }, { sandboxEnabled: true, binaryOnly: false }));
   assert.throws(() => installCliArgs({ ...REQUEST, packages: ['git+https://x/y.git'] }, { sandboxEnabled: true, binaryOnly: false }));
 });
