@@ -34,17 +34,23 @@ export const PACKAGE_ACTION_KIND = CodeActionKind.Empty.append('safeInstall');
 export class PackageCodeActionProvider implements CodeActionProvider {
   static readonly metadata = { providedCodeActionKinds: [CodeActionKind.QuickFix, PACKAGE_ACTION_KIND] };
 
+  /** Parsed dependencies per document version: code actions are asked for on every cursor move. */
+  private readonly parsed = new WeakMap<TextDocument, { version: number; deps: Dependency[] }>();
+
   constructor(private readonly trusted: () => boolean) {}
 
   provideCodeActions(document: TextDocument, range: Range | Selection, context: CodeActionContext): CodeAction[] {
     if (!this.trusted()) return [];
     const kind = manifestKindForPath(path.basename(document.uri.path)) ?? (document.languageId === 'pip-requirements' ? 'requirements' : undefined);
     if (!kind) return [];
-    let deps: Dependency[];
-    try {
-      deps = parseManifest(kind, document.getText()).dependencies;
-    } catch {
-      return [];
+    let deps = this.parsed.get(document)?.version === document.version ? this.parsed.get(document)?.deps : undefined;
+    if (!deps) {
+      try {
+        deps = parseManifest(kind, document.getText()).dependencies;
+      } catch {
+        return [];
+      }
+      this.parsed.set(document, { version: document.version, deps });
     }
     const line = range.start.line;
     const dep = deps.find((d) => d.source === 'registry' && d.nameRange.start.line <= line && (d.specRange ?? d.nameRange).end.line >= line);
