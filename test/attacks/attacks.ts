@@ -4,19 +4,21 @@
  * SANDBOX (`safe-install install` — zero canary bytes arrive, the fake home is unchanged, nothing
  * hostile lands in the project, and the report flags the package).
  */
-import { access, cp, mkdir, writeFile } from 'node:fs/promises';
+import { access, cp, mkdir, statfs, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Channel, Contact } from '../support/canaryListener';
 import { diffSnapshots, snapshotTree } from '../support/fakeHome';
 import type { TestImageName } from '../support/infra';
-import { AttackLab, REPO_ROOT, runProcess, type ProcResult } from './lab';
+import { GO_ATTACK_MODULE, goControlProgram } from './fixturePackages';
+import { AttackLab, REPO_ROOT, runProcess, writeTree, type ProcResult } from './lab';
 import { auditTree, findNamed } from './treeAudit';
+import { LAB_DISK_LIMIT_BYTES } from './limits';
 
 /** What an attack tries to do. */
 export type AttackKind = 'exfil' | 'fork-bomb' | 'disk-fill' | 'archive' | 'copyout';
 
 /** Ecosystems the suite covers. */
-export type AttackEcosystem = 'npm' | 'PyPI' | 'crates.io' | 'RubyGems';
+export type AttackEcosystem = 'npm' | 'PyPI' | 'crates.io' | 'RubyGems' | 'Go';
 
 /** One row of the matrix. */
 export interface AttackCase {
@@ -28,20 +30,27 @@ export interface AttackCase {
   kind: AttackKind;
   /** Extra `safe-install install` arguments. npm rows allow the package's scripts, so they really run in the build phase. */
   sandboxArgs?: readonly string[];
+  /** The sandbox report must say this (what still runs later on the host: cargo build.rs, Go init(), gem extconf.rb; what was dropped). */
+  laterNote?: RegExp;
+  /** Packages the sandbox report must list (dependencies it had to resolve). */
+  expectPackages?: readonly string[];
 }
+
+export { LAB_DISK_LIMIT_BYTES } from './limits';
 
 /** Every attack of the suite, in matrix order. */
 export const ATTACKS: readonly AttackCase[] = [
   { id: 'npm-preinstall', hook: 'npm preinstall script', ecosystem: 'npm', pkg: 'si-attack-preinstall', kind: 'exfil', sandboxArgs: ['--allow-scripts', 'si-attack-preinstall'] },
   { id: 'npm-postinstall', hook: 'npm postinstall script', ecosystem: 'npm', pkg: 'si-attack-postinstall', kind: 'exfil', sandboxArgs: ['--allow-scripts', 'si-attack-postinstall'] },
   { id: 'npm-prepare', hook: 'npm prepare script (git dependency in the control)', ecosystem: 'npm', pkg: 'si-attack-prepare', kind: 'exfil', sandboxArgs: ['--allow-scripts', 'si-attack-prepare'] },
-  { id: 'npm-binding-gyp', hook: 'binding.gyp action (node-gyp)', ecosystem: 'npm', pkg: 'si-attack-gyp', kind: 'exfil', sandboxArgs: ['--allow-scripts', 'si-attack-gyp'] },
+  { id: 'npm-binding-gyp', hook: 'binding.gyp action (node-gyp)', ecosystem: 'npm', pkg: 'si-attack-gyp', kind: 'exfil', sandboxArgs: ['--allow-scripts', 'si-attack-gyp'], laterNote: /node-gyp's interpreter links were dropped, not followed: [^\n]*node_gyp_bins\/python3/ },
   { id: 'pip-cmdclass', hook: 'setup.py cmdclass (build_py/install)', ecosystem: 'PyPI', pkg: 'si-attack-cmdclass', kind: 'exfil' },
   { id: 'pip-backend', hook: 'in-tree PEP 517 backend (backend-path)', ecosystem: 'PyPI', pkg: 'si-attack-backend', kind: 'exfil' },
   { id: 'pip-pth', hook: '.pth import line at every Python start', ecosystem: 'PyPI', pkg: 'si-attack-pth', kind: 'exfil' },
   { id: 'pip-metadata', hook: 'setup.py top level during metadata preparation (pip download)', ecosystem: 'PyPI', pkg: 'si-attack-metadata', kind: 'exfil' },
-  { id: 'cargo-build-rs', hook: 'cargo build.rs', ecosystem: 'crates.io', pkg: 'si-attack-build-rs', kind: 'exfil' },
-  { id: 'gem-extconf', hook: 'gem extconf.rb (native extension build)', ecosystem: 'RubyGems', pkg: 'si-attack-extconf', kind: 'exfil' },
+  { id: 'cargo-build-rs', hook: 'cargo build.rs', ecosystem: 'crates.io', pkg: 'si-attack-build-rs', kind: 'exfil', laterNote: /build\.rs[^\n]*next cargo build/ },
+  { id: 'go-init', hook: 'Go init() (control: go run; sandbox: go mod download)', ecosystem: 'Go', pkg: GO_ATTACK_MODULE, kind: 'exfil', laterNote: /init\(\)[^\n]*run/ },
+  { id: 'gem-extconf', hook: 'gem extconf.rb (native extension build)', ecosystem: 'RubyGems', pkg: 'si-attack-extconf', kind: 'exfil', laterNote: /extconf\.rb/, expectPackages: ['si-attack-extconf', 'si-attack-gemdep'] },
   { id: 'fork-bomb', hook: 'npm postinstall fork bomb (bounded)', ecosystem: 'npm', pkg: 'si-attack-forkbomb', kind: 'fork-bomb', sandboxArgs: ['--allow-scripts', 'si-attack-forkbomb'] },
   { id: 'disk-fill', hook: 'npm postinstall filling the disk (bounded)', ecosystem: 'npm', pkg: 'si-attack-diskfill', kind: 'disk-fill', sandboxArgs: ['--allow-scripts', 'si-attack-diskfill'] },
   { id: 'archive-npm', hook: 'tarball with ../, absolute path, symlink, hardlink, device, FIFO, setuid', ecosystem: 'npm', pkg: 'si-attack-archive', kind: 'archive', sandboxArgs: ['--allow-scripts', 'si-attack-archive'] },
@@ -49,10 +58,10 @@ export const ATTACKS: readonly AttackCase[] = [
 ];
 
 /** The test image each ecosystem's sandbox needs. */
-export const IMAGE_FOR: Record<AttackEcosystem, TestImageName> = { npm: 'node', PyPI: 'python', 'crates.io': 'rust', RubyGems: 'ruby' };
+export const IMAGE_FOR: Record<AttackEcosystem, TestImageName> = { npm: 'node', PyPI: 'python', 'crates.io': 'rust', RubyGems: 'ruby', Go: 'go' };
 
 /** `-e` value the CLI takes per ecosystem. */
-export const CLI_ECOSYSTEM: Record<AttackEcosystem, string> = { npm: 'npm', PyPI: 'pip', 'crates.io': 'cargo', RubyGems: 'gem' };
+export const CLI_ECOSYSTEM: Record<AttackEcosystem, string> = { npm: 'npm', PyPI: 'pip', 'crates.io': 'cargo', RubyGems: 'gem', Go: 'go' };
 
 /** What one half of a row observed. */
 export interface Outcome {
@@ -76,6 +85,12 @@ export interface Outcome {
   payloadRan?: boolean;
   /** Short evidence (what arrived, how far a bomb got, why something failed). */
   note: string;
+  /** Sandbox half: the report's notes and message (what still runs later on the host). */
+  reportText?: string;
+  /** Sandbox half: names of the packages the report lists. */
+  reportPackages?: string[];
+  /** Sandbox half of the disk-fill row: the largest growth of the Docker data file system seen during the run. */
+  diskGrowthBytes?: number;
   /** Process output tail for failure messages. */
   log: string;
 }
@@ -117,6 +132,8 @@ export function controlSkipReason(lab: AttackLab, attack: AttackCase): string | 
       return lab.tools.cargo.ok ? undefined : lab.tools.cargo.reason;
     case 'RubyGems':
       return lab.gemUrl ? undefined : lab.gemSkip ?? 'gem index not built';
+    case 'Go':
+      return lab.tools.go.ok ? undefined : lab.tools.go.reason;
   }
 }
 
@@ -206,6 +223,13 @@ async function runControlCommand(lab: AttackLab, attack: AttackCase, p: Prepared
       // rustup's cargo proxy lives in the real CARGO_HOME; RUSTUP_HOME (baseEnv) finds the toolchain.
       env.PATH = `${path.join(lab.realCargoHome, 'bin')}:${env.PATH ?? ''}`;
       return runProcess('cargo', ['build', '--quiet'], { cwd: p.dir, env, timeoutMs: 300_000 });
+    }
+    case 'Go': {
+      // `go mod download` runs nothing; the payload is an init(), which runs when a program importing it starts.
+      await writeTree(p.dir, goControlProgram());
+      const work = path.join(p.dir, '..');
+      Object.assign(env, { GOPROXY: lab.goProxyUrl, GOSUMDB: 'off', GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local', GOPATH: path.join(work, 'gopath'), GOCACHE: path.join(work, 'gocache'), GOMODCACHE: path.join(work, 'gomodcache') });
+      return runProcess('go', ['run', '.'], { cwd: p.dir, env, timeoutMs: 300_000 });
     }
     case 'RubyGems': {
       const gemHome = path.join(p.dir, 'gems');
@@ -306,7 +330,7 @@ function parseJsonReport(stdout: string): unknown {
 
 /** Runs `safe-install install` against the local registry: nothing may get through. */
 export async function runSandbox(lab: AttackLab, attack: AttackCase): Promise<Outcome> {
-  const registry = { npm: lab.npm?.url, PyPI: lab.pypiUrl, 'crates.io': lab.cargoHttpUrl, RubyGems: lab.gemUrl }[attack.ecosystem];
+  const registry = { npm: lab.npm?.url, PyPI: lab.pypiUrl, 'crates.io': lab.cargoHttpUrl, RubyGems: lab.gemUrl, Go: lab.goProxyUrl }[attack.ecosystem];
   if (!registry) return skippedOutcome(`no local ${attack.ecosystem} registry (${attack.ecosystem === 'npm' ? lab.npmSkip ?? '' : lab.gemSkip ?? ''})`);
   if (attack.ecosystem === 'PyPI' && !lab.tools.python.ok) return skippedOutcome(lab.tools.python.reason);
   const since = Date.now();
@@ -317,7 +341,9 @@ export async function runSandbox(lab: AttackLab, attack: AttackCase): Promise<Ou
     '--ci', '--format', 'json', '--network-mode', 'host', '--registry', registry];
   if (p.python) args.push('--python', p.python);
   args.push(...(attack.sandboxArgs ?? []));
+  const disk = attack.kind === 'disk-fill' ? await DiskSampler.start(lab) : undefined;
   const res = await runProcess(process.execPath, args, { cwd: p.dir, env: lab.baseEnv(), timeoutMs: 600_000 });
+  const diskGrowthBytes = await disk?.stop();
   let log = tailOf(res);
   if (p.python) {
     // Whatever was installed, start the project's Python once: an installed .pth would fire now.
@@ -333,5 +359,61 @@ export async function runSandbox(lab: AttackLab, attack: AttackCase): Promise<Ou
   const leaked = bytes > 0 || contacts.length > 0 || fsViolations.length > 0 || homeChanges.length > 0;
   const payloadRan = `${res.stdout}\n${res.stderr}`.includes(`si-attack-payload-ran ${attack.id}`);
   const note = [res.timedOut ? 'CLI timed out' : `exit ${String(res.code)}`, report === undefined ? 'no JSON report' : '', refusal(report), evidence(contacts, res.stderr)].filter((s) => s !== '').join('; ');
-  return { leaked, canaryBytes: bytes, contacts: contacts.length, channels, fsViolations, homeChanges, flagged, payloadRan, exitCode: res.code, ms: res.ms, note, log };
+  const { reportText, reportPackages } = reportDetails(report);
+  return {
+    leaked, canaryBytes: bytes, contacts: contacts.length, channels, fsViolations, homeChanges, flagged, payloadRan, exitCode: res.code, ms: res.ms, note, log,
+    reportText, reportPackages, ...(diskGrowthBytes !== undefined ? { diskGrowthBytes } : {}),
+  };
+}
+
+function reportDetails(report: unknown): { reportText: string; reportPackages: string[] } {
+  if (report === null || typeof report !== 'object') return { reportText: '', reportPackages: [] };
+  const r = report as { message?: unknown; notes?: unknown; packages?: unknown };
+  const notes = Array.isArray(r.notes) ? r.notes.filter((n): n is string => typeof n === 'string') : [];
+  const packages = Array.isArray(r.packages) ? r.packages.map((p) => (p as { name?: unknown }).name).filter((n): n is string => typeof n === 'string') : [];
+  return { reportText: [String(r.message ?? ''), ...notes].join('\n'), reportPackages: packages };
+}
+
+/**
+ * Samples the used bytes of the file system holding Docker's data (images, containers, volumes) while a
+ * run goes on, so the disk-fill row can show how much the host disk grew at most. Sampling a counter is
+ * the only way to see a peak the fixture removes again before it ends.
+ */
+class DiskSampler {
+  private peak = 0;
+  private readonly timer: NodeJS.Timeout;
+  private busy = false;
+  private constructor(private readonly dir: string, private readonly base: number) {
+    this.timer = setInterval(() => { void this.sample(); }, 100);
+  }
+
+  static async start(lab: AttackLab): Promise<DiskSampler> {
+    const info = await runProcess('docker', ['info', '--format', '{{.DockerRootDir}}'], { env: lab.baseEnv(), timeoutMs: 30_000 });
+    const root = info.stdout.trim() || '/var/lib/docker';
+    // The data root itself may not be searchable by this user; its parent sits on the same file system in a default setup.
+    const dir = await statfs(root).then(() => root, () => path.dirname(root));
+    return new DiskSampler(dir, await DiskSampler.used(dir));
+  }
+
+  private static async used(dir: string): Promise<number> {
+    const s = await statfs(dir);
+    return (s.blocks - s.bfree) * s.bsize;
+  }
+
+  private async sample(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      this.peak = Math.max(this.peak, (await DiskSampler.used(this.dir)) - this.base);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Stops sampling; the largest growth seen, in bytes. */
+  async stop(): Promise<number> {
+    clearInterval(this.timer);
+    await this.sample();
+    return this.peak;
+  }
 }

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CrateFile, NpmPublication, PythonDistribution } from '../support/localRegistries';
+import type { CrateFile, GoModuleVersion, NpmPublication, PythonDistribution } from '../support/localRegistries';
 import { sha256Hex } from '../support/localRegistries';
 import { tarGz, type TarEntry } from './tarWriter';
 import { zip, type ZipFile } from './zipWriter';
@@ -293,6 +293,36 @@ export async function buildCrates(bake: Bake): Promise<Map<string, CrateFile>> {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Go
+
+/** Module path of the init() attack (a `.test` host: never a real one). */
+export const GO_ATTACK_MODULE = 'si-attack.test/init-payload';
+
+/** The Go module whose init() steals when a program importing it starts (nothing runs at download). */
+export async function buildGoModules(bake: Bake): Promise<GoModuleVersion[]> {
+  const version = 'v1.0.0';
+  const prefix = `${GO_ATTACK_MODULE}@${version}/`;
+  const goMod = `module ${GO_ATTACK_MODULE}\n\ngo 1.19\n`;
+  return [{
+    module: GO_ATTACK_MODULE,
+    version,
+    goMod,
+    zip: zip([
+      { path: `${prefix}go.mod`, data: goMod },
+      { path: `${prefix}steal.go`, data: await fixture('payloads/steal.go', 'go-init', bake) },
+    ]),
+  }];
+}
+
+/** A program that imports the attack module (what a developer builds after the download). */
+export function goControlProgram(): FileMap {
+  return {
+    'go.mod': `module attacktarget\n\ngo 1.19\n\nrequire ${GO_ATTACK_MODULE} v1.0.0\n`,
+    'main.go': `package main\n\nimport _ "${GO_ATTACK_MODULE}"\n\nfunc main() {}\n`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
 // RubyGems
 
 /** Source tree of the extconf.rb gem (build it with `gem build si-attack-extconf.gemspec`). */
@@ -305,6 +335,7 @@ export async function gemSourceFiles(bake: Bake): Promise<FileMap> {
   s.license = 'MIT'
   s.files = ['lib/si_attack_extconf.rb', 'ext/si_attack_extconf/extconf.rb', 'ext/si_attack_extconf/steal.rb', 'ext/si_attack_extconf/si_attack_extconf.c']
   s.extensions = ['ext/si_attack_extconf/extconf.rb']
+  s.add_runtime_dependency 'si-attack-gemdep', '~> 1.0'
 end
 `;
   const extconf = `# INERT TEST FIXTURE: extconf.rb runs when the gem's native extension is built at install time.
@@ -319,5 +350,21 @@ create_makefile('si_attack_extconf')
     'ext/si_attack_extconf/extconf.rb': extconf,
     'ext/si_attack_extconf/steal.rb': await fixture('payloads/steal.rb', 'gem-extconf', bake),
     'ext/si_attack_extconf/si_attack_extconf.c': 'void Init_si_attack_extconf(void) {}\n',
+  };
+}
+
+/** A plain (benign) gem the extconf gem depends on: the sandbox must resolve and fetch it too. */
+export function gemDependencyFiles(): FileMap {
+  return {
+    'si-attack-gemdep.gemspec': `Gem::Specification.new do |s|
+  s.name = 'si-attack-gemdep'
+  s.version = '1.0.1'
+  s.summary = 'Benign dependency of an attack fixture of the safe-install test suite'
+  s.authors = ['safe-install tests']
+  s.license = 'MIT'
+  s.files = ['lib/si_attack_gemdep.rb']
+end
+`,
+    'lib/si_attack_gemdep.rb': "# Benign dependency fixture.\nmodule SiAttackGemdep; end\n",
   };
 }

@@ -14,10 +14,11 @@ import { CanaryListener } from '../support/canaryListener';
 import { createCanaryHome, type CanaryHome } from './canaryHome';
 import { testImageRef, verdaccioPath, type Probe } from '../support/infra';
 import {
-  StaticServer, runTool, startVerdaccio, writeCargoLocalRegistry, writeCargoSparseRegistry, writeGemIndex, writePythonIndex,
+  StaticServer, runTool, startVerdaccio, writeCargoLocalRegistry, writeCargoSparseRegistry, writeGemIndex, writeGoProxy, writePythonIndex,
   type LocalNpmRegistry,
 } from '../support/localRegistries';
-import { buildCrates, buildNpmPackages, buildPythonDistributions, gemSourceFiles, type Bake, type FileMap } from './fixturePackages';
+import { LAB_DISK_LIMIT_BYTES } from './limits';
+import { buildCrates, buildGoModules, buildNpmPackages, buildPythonDistributions, gemDependencyFiles, gemSourceFiles, type Bake, type FileMap } from './fixturePackages';
 
 /** Repository root (for dist/cli.js). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -82,6 +83,7 @@ export interface HostTools {
   python: Probe;
   cargo: Probe;
   gem: Probe;
+  go: Probe;
   git: Probe;
   prlimit: Probe;
 }
@@ -114,6 +116,8 @@ export class AttackLab {
   cargoLocalRegistry = '';
   gemUrl: string | undefined;
   gemSkip: string | undefined;
+  /** GOPROXY URL of the local module proxy. */
+  goProxyUrl = '';
   prepareGitUrl: string | undefined;
   /** The CLI snapshot the sandbox half runs (set by snapshotCli). */
   cli = '';
@@ -142,6 +146,7 @@ export class AttackLab {
       python: await probePython(),
       cargo: await probeTool('cargo', ['--version'], 'install cargo (e.g. Debian: apt-get install cargo)'),
       gem: await probeTool('gem', ['--version'], 'run scripts/setup/attack-tools.sh (ruby)'),
+      go: await probeTool('go', ['version'], 'run scripts/setup/attack-tools.sh (golang-go)'),
       git: await probeTool('git', ['--version'], 'install git'),
       prlimit: await probeTool('prlimit', ['--version'], 'install util-linux'),
     };
@@ -159,7 +164,8 @@ export class AttackLab {
     const dir = path.join(this.root, 'xdg-config', 'safe-install');
     await mkdir(dir, { recursive: true });
     const images = (['python', 'node', 'rust', 'go', 'ruby'] as const).map((n) => `${{ python: 'pip', node: 'npm', rust: 'cargo', go: 'go', ruby: 'gem' }[n]} = "${testImageRef(n)}"`);
-    await writeFile(path.join(dir, 'config.toml'), `[sandbox.images]\n${images.join('\n')}\n`);
+    // A small build-area cap, so the disk-fill row shows the cap stopping the fill (ENOSPC) well before its own 1.5 GiB bound.
+    await writeFile(path.join(dir, 'config.toml'), `[sandbox]\ndisk_limit = "${LAB_DISK_LIMIT_BYTES}"\n\n[sandbox.images]\n${images.join('\n')}\n`);
   }
 
   private async buildRegistries(): Promise<void> {
@@ -182,13 +188,19 @@ export class AttackLab {
     this.cargoLocalRegistry = path.join(this.root, 'cargo-local-registry');
     await writeCargoLocalRegistry(this.cargoLocalRegistry, crates);
 
+    await writeGoProxy(path.join(this.files.root, 'goproxy'), await buildGoModules(this.bake));
+    this.goProxyUrl = `${this.files.url}/goproxy`;
+
     if (this.tools.gem.ok) {
       // A host whose Ruby cannot build or index gems loses the gem row only (skipped with the reason).
       try {
         const src = path.join(this.root, 'gem-src');
         await writeTree(src, await gemSourceFiles(this.bake));
         await runTool('gem', ['build', 'si-attack-extconf.gemspec'], { cwd: src, env: this.baseEnv() });
-        await writeGemIndex(path.join(this.files.root, 'gems'), [path.join(src, 'si-attack-extconf-1.0.0.gem')]);
+        const dep = path.join(this.root, 'gem-dep-src');
+        await writeTree(dep, gemDependencyFiles());
+        await runTool('gem', ['build', 'si-attack-gemdep.gemspec'], { cwd: dep, env: this.baseEnv() });
+        await writeGemIndex(path.join(this.files.root, 'gems'), [path.join(src, 'si-attack-extconf-1.0.0.gem'), path.join(dep, 'si-attack-gemdep-1.0.1.gem')]);
         this.gemUrl = `${this.files.url}/gems/`;
       } catch (error) {
         this.gemSkip = `building the gem index failed: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { dockerAvailable, requireInfra, testImage, type Probe } from '../support/infra';
-import { ATTACKS, IMAGE_FOR, snapshotCli, runControl, runSandbox, skippedOutcome, type AttackCase, type Outcome } from './attacks';
+import { ATTACKS, IMAGE_FOR, LAB_DISK_LIMIT_BYTES, snapshotCli, runControl, runSandbox, skippedOutcome, type AttackCase, type Outcome } from './attacks';
 import { AttackLab } from './lab';
 import { formatMatrix } from './matrix';
 
@@ -66,12 +66,7 @@ describe('attack matrix', { concurrency: 1 }, () => {
       if (!lab) throw labError ?? new Error('attack lab did not start');
       const docker: Probe = await dockerAvailable();
       const image = docker.ok ? await testImage(IMAGE_FOR[attack.ecosystem]) : docker;
-      // The cargo plan does not take --registry yet: it would reach for the public crates.io index, and
-      // tests may contact nothing but 127.0.0.1. Opt in once it honours the local registry.
-      const cargoGuard = attack.ecosystem === 'crates.io' && process.env.SAFE_INSTALL_ATTACK_CARGO_SANDBOX !== '1'
-        ? 'the sandbox cargo plan ignores --registry (it would contact the public crates.io index); set SAFE_INSTALL_ATTACK_CARGO_SANDBOX=1 once it uses the local registry'
-        : undefined;
-      const missing = !image.ok ? image.reason : cliSkip ?? cargoGuard;
+      const missing = !image.ok ? image.reason : cliSkip;
       if (missing) {
         rows.get(attack.id)!.sandbox = skippedOutcome(missing);
         return skipWith(t, missing);
@@ -86,6 +81,13 @@ describe('attack matrix', { concurrency: 1 }, () => {
       assert.deepEqual(outcome.homeChanges, [], `the fake home changed\n${explain(outcome)}`);
       assert.deepEqual(outcome.fsViolations, [], `hostile files landed\n${explain(outcome)}`);
       assert.ok(outcome.flagged, `the report does not flag ${attack.pkg}\n${explain(outcome)}`);
+      if (attack.laterNote) assert.match(outcome.reportText ?? '', attack.laterNote, `the report does not say what still runs later on the host\n${explain(outcome)}`);
+      for (const name of attack.expectPackages ?? []) assert.ok(outcome.reportPackages?.includes(name), `the report does not list ${name} (dependency resolution)\n${explain(outcome)}`);
+      if (attack.kind === 'disk-fill') {
+        assert.ok(outcome.diskGrowthBytes !== undefined, 'host disk usage was not sampled');
+        assert.ok(outcome.diskGrowthBytes <= LAB_DISK_LIMIT_BYTES, `the host disk grew by ${outcome.diskGrowthBytes} bytes, more than the ${LAB_DISK_LIMIT_BYTES}-byte cap\n${explain(outcome)}`);
+        assert.match(outcome.note, /stop=ENOSPC/, `the build area's cap did not stop the fill\n${explain(outcome)}`);
+      }
     });
   }
 });

@@ -34,7 +34,7 @@ export function formatMatrix(rows: readonly MatrixRow[]): string {
     !r.sandbox || r.sandbox.skipped ? '-' : r.sandbox.payloadRan ? 'yes' : 'not seen',
     !r.sandbox || r.sandbox.skipped ? '-' : String(r.sandbox.exitCode),
     r.control?.skipped ? '' : [r.control?.note ?? '', r.control?.channels.join('+') ?? '', r.control?.fsViolations.length ? `${r.control.fsViolations.length} fs results` : ''].filter((s) => s !== '').join(' '),
-    !r.sandbox || r.sandbox.skipped ? '' : r.sandbox.note.replace(/^exit -?\d+;? ?/, '').slice(0, 90),
+    !r.sandbox || r.sandbox.skipped ? '' : [r.sandbox.note.replace(/^exit -?\d+;? ?/, '').slice(0, 90), r.sandbox.diskGrowthBytes !== undefined ? `host disk +${(r.sandbox.diskGrowthBytes / 2 ** 20).toFixed(1)} MiB at most` : ''].filter((s) => s !== '').join('; '),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]): string => `${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')}`;

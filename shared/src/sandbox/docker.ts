@@ -47,6 +47,12 @@ export interface PullProgress {
   total?: number;
 }
 
+/** How a volume is backed. */
+export interface VolumeOptions {
+  /** A tmpfs of at most this many bytes (the local driver's `type=tmpfs`), instead of the engine's disk. */
+  tmpfsBytes?: number;
+}
+
 /** What the installer needs from a container engine. */
 export interface SandboxEngine {
   /** Resolves when the engine answers; rejects with EngineUnavailableError otherwise. */
@@ -54,7 +60,8 @@ export interface SandboxEngine {
   /** True when the image is present locally. */
   hasImage(ref: string): Promise<boolean>;
   pullImage(ref: string, onProgress: (progress: PullProgress) => void, signal?: AbortSignal): Promise<void>;
-  createVolume(name: string, labels: Record<string, string>): Promise<void>;
+  /** Creates a labelled volume; with `tmpfsBytes` a memory-backed one capped at that size (owned by the sandbox user). */
+  createVolume(name: string, labels: Record<string, string>, options?: VolumeOptions): Promise<void>;
   removeVolume(name: string): Promise<void>;
   /** Creates and starts a container; on a failed start the container is removed before rejecting. */
   startContainer(config: ContainerCreateOptions): Promise<PhaseContainer>;
@@ -254,8 +261,11 @@ export class DockerodeEngine implements SandboxEngine {
     });
   }
 
-  async createVolume(name: string, labels: Record<string, string>): Promise<void> {
-    await this.docker.createVolume({ Name: name, Labels: { ...labels, [OWNER_PID_LABEL]: String(process.pid) } });
+  async createVolume(name: string, labels: Record<string, string>, options: VolumeOptions = {}): Promise<void> {
+    const tmpfs = options.tmpfsBytes !== undefined && options.tmpfsBytes > 0
+      ? { Driver: 'local', DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: `size=${Math.floor(options.tmpfsBytes)},uid=10001,gid=10001,mode=0755,nosuid,nodev` } }
+      : {};
+    await this.docker.createVolume({ Name: name, Labels: { ...labels, [OWNER_PID_LABEL]: String(process.pid) }, ...tmpfs });
   }
 
   async removeVolume(name: string): Promise<void> {

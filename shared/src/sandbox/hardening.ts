@@ -15,6 +15,12 @@ export const PHASE_LABEL = 'org.safe-install.phase';
 export const SANDBOX_USER = '10001:10001';
 /** Where the per-run volume is mounted: inputs, downloads and outputs live under it. */
 export const VOLUME_MOUNT = '/si';
+/**
+ * The run's build area: a second volume, size-capped (tmpfs with `size=`), mounted in every phase. The
+ * build phase, where package code runs, may write only here (the main volume is read-only then), so a
+ * build that fills the disk stops with ENOSPC at the cap and never touches the host's disk.
+ */
+export const BUILD_MOUNT = '/si/build';
 /** HOME inside the sandbox: a small tmpfs, gone when the container stops. */
 export const SANDBOX_HOME = '/home/si';
 /** Where a host CA bundle appears inside the fetch container (the path Debian's tools read). */
@@ -33,6 +39,8 @@ export interface SandboxLimits {
   maxFileBytes: number;
   /** Wall-clock limit for the whole phase. */
   timeoutMs: number;
+  /** Size cap of the build area (tmpfs pages also count against `memoryBytes`); 0 leaves it uncapped. */
+  diskBytes: number;
 }
 
 /** Default limits; memory, CPUs and timeout come from `[sandbox]` config. */
@@ -43,6 +51,7 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   tmpfsBytes: 512 * 1024 ** 2,
   maxFileBytes: 1024 ** 3,
   timeoutMs: 600_000,
+  diskBytes: 2 * 1024 ** 3,
 };
 
 /** Limits from the effective config (malformed values fall back to the defaults; config validation reports them). */
@@ -69,6 +78,8 @@ export interface PhaseContainerOptions {
   runId: string;
   phase: Extract<SandboxPhase, 'fetch' | 'build'>;
   image: string;
+  /** The run's build-area volume, mounted at BUILD_MOUNT (read-write in every phase). */
+  buildVolumeName?: string;
   /** Docker network mode; forced to `none` for the build phase whatever is passed. */
   network: string;
   volumeName: string;
@@ -119,7 +130,11 @@ export function phaseContainerConfig(options: PhaseContainerOptions): ContainerC
         '/tmp': tmpfsOptions(options.limits, ''),
         [SANDBOX_HOME]: tmpfsOptions(options.limits, `,uid=10001,gid=10001,mode=0700`),
       },
-      Mounts: [{ Type: 'volume', Source: options.volumeName, Target: VOLUME_MOUNT, ReadOnly: false }],
+      // Package code runs in the build phase: it reads the fetched files but may write only to the capped build area.
+      Mounts: [
+        { Type: 'volume', Source: options.volumeName, Target: VOLUME_MOUNT, ReadOnly: options.phase === 'build' },
+        ...(options.buildVolumeName !== undefined ? [{ Type: 'volume' as const, Source: options.buildVolumeName, Target: BUILD_MOUNT, ReadOnly: false }] : []),
+      ],
       Binds: binds,
       Memory: options.limits.memoryBytes,
       // Equal to Memory: no swap on top.
@@ -141,4 +156,16 @@ export function phaseContainerConfig(options: PhaseContainerOptions): ContainerC
       LogConfig: { Type: 'none', Config: {} },
     },
   };
+}
+
+/**
+ * The keeper: an idle container that only holds the build-area volume mounted, because Docker unmounts
+ * (and so empties) a tmpfs volume as soon as no container uses it, and the phases run one after another.
+ * Same hardening, no network, the volume read-only.
+ */
+export function keeperContainerConfig(options: Pick<PhaseContainerOptions, 'runId' | 'image' | 'limits'> & { buildVolumeName: string }): ContainerCreateOptions {
+  const config = phaseContainerConfig({ runId: options.runId, phase: 'build', image: options.image, network: 'none', volumeName: options.buildVolumeName, limits: options.limits, env: {} });
+  config.Labels = { ...config.Labels, [PHASE_LABEL]: 'keeper' };
+  config.HostConfig = { ...config.HostConfig, Mounts: [{ Type: 'volume', Source: options.buildVolumeName, Target: BUILD_MOUNT, ReadOnly: true }], Memory: 64 * 1024 * 1024, MemorySwap: 64 * 1024 * 1024, PidsLimit: 8 };
+  return config;
 }

@@ -199,6 +199,7 @@ export async function sandboxInstall(request: InstallRequest, deps: InstallDeps)
     }
     report.timings.containerStartupMs = session.startupMs;
     await session.close();
+    report.notes.push(...session.notes);
     report.packages = outcome.packages;
     report.scripts = outcome.scripts;
     report.notes.push(...outcome.notes);

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyOutValidated, type CopyOutLimits, type CopyOutResult } from './copyOut';
 import type { PhaseContainer, SandboxEngine, StepResult } from './docker';
-import { phaseContainerConfig, RUN_LABEL, SANDBOX_HOME, VOLUME_MOUNT, type ReadOnlyFile, type SandboxLimits } from './hardening';
+import { BUILD_MOUNT, keeperContainerConfig, phaseContainerConfig, RUN_LABEL, SANDBOX_HOME, VOLUME_MOUNT, type ReadOnlyFile, type SandboxLimits } from './hardening';
 import type { ProgressSink } from './progress';
 import { buildTar } from './tarBuilder';
 
@@ -33,8 +33,18 @@ function tail(text: string): string {
   return lines.length > 0 ? `:\n  ${lines.join('\n  ')}` : '';
 }
 
-/** Directories every run volume starts with (owned by the sandbox user). */
-export const VOLUME_DIRS = { in: `${VOLUME_MOUNT}/in`, dl: `${VOLUME_MOUNT}/dl`, out: `${VOLUME_MOUNT}/out`, work: `${VOLUME_MOUNT}/work`, tmp: `${VOLUME_MOUNT}/tmp` } as const;
+/**
+ * Directories every run starts with (owned by the sandbox user). `build` is the capped build area on its own
+ * volume: the only place the build phase can write besides the small HOME and /tmp tmpfs.
+ */
+export const VOLUME_DIRS = { in: `${VOLUME_MOUNT}/in`, dl: `${VOLUME_MOUNT}/dl`, out: `${VOLUME_MOUNT}/out`, work: `${VOLUME_MOUNT}/work`, tmp: `${VOLUME_MOUNT}/tmp`, build: `${BUILD_MOUNT}/area` } as const;
+
+const MAIN_DIRS = ['in', 'dl', 'out', 'work', 'tmp'] as const;
+const BUILD_TMP = `${VOLUME_DIRS.build}/tmp`;
+
+function dirTar(names: readonly string[]): Buffer {
+  return buildTar(names.map((name) => ({ path: `${name}/`, type: 'Directory' as const, mode: 0o755, uid: 10001, gid: 10001 })));
+}
 
 /** What a session needs. */
 export interface SessionOptions {
@@ -84,7 +94,12 @@ const BASE_ENV: Readonly<Record<string, string>> = {
 export class SandboxSession {
   readonly runId: string;
   readonly volumeName: string;
+  readonly buildVolumeName: string;
   private volumeCreated = false;
+  private buildVolumeCreated = false;
+  private keeper: PhaseContainer | undefined;
+  /** What the report should say about the run's containment (e.g. the build area's cap). */
+  readonly notes: string[] = [];
   private readonly live = new Set<PhaseContainer>();
   private readonly deadline: number;
   private readonly controller = new AbortController();
@@ -96,6 +111,7 @@ export class SandboxSession {
   constructor(private readonly options: SessionOptions) {
     this.runId = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
     this.volumeName = `safe-install-${this.runId}`;
+    this.buildVolumeName = `safe-install-${this.runId}-build`;
     this.now = options.now ?? Date.now;
     this.deadline = this.now() + options.limits.timeoutMs;
     // One signal for everything in flight: the caller's cancel, or our own deadline.
@@ -128,14 +144,16 @@ export class SandboxSession {
       await this.options.engine.createVolume(this.volumeName, { [RUN_LABEL]: this.runId });
       this.volumeCreated = true;
     }
+    if (!this.buildVolumeCreated) await this.createBuildArea();
     const config = phaseContainerConfig({
       runId: this.runId,
       phase,
       image: this.options.image,
       network,
       volumeName: this.volumeName,
+      buildVolumeName: this.buildVolumeName,
       limits: this.options.limits,
-      env: phase === 'fetch' ? { ...BASE_ENV, ...this.options.fetchEnv } : { ...BASE_ENV, TMPDIR: VOLUME_DIRS.tmp },
+      env: phase === 'fetch' ? { ...BASE_ENV, ...this.options.fetchEnv } : { ...BASE_ENV, TMPDIR: BUILD_TMP },
       readOnlyFiles: phase === 'fetch' ? this.options.readOnlyFiles : [],
     });
     const t0 = this.now();
@@ -147,8 +165,16 @@ export class SandboxSession {
     try {
       this.checkAlive();
       const runner = this.runner(container, phase);
-      // The volume's directories must belong to the sandbox user; Docker keeps the tar's owner.
-      await container.putArchive(buildTar(Object.keys(VOLUME_DIRS).map((name) => ({ path: `${name}/`, type: 'Directory' as const, mode: 0o755, uid: 10001, gid: 10001 }))), VOLUME_MOUNT);
+      // The volumes' directories must belong to the sandbox user; Docker keeps the tar's owner. The main
+      // volume is read-only in the build phase (its directories exist from the fetch phase by then).
+      // Docker refuses any archive put below a read-only mount, so the build area's folders are made here too.
+      if (phase === 'fetch') {
+        await container.putArchive(dirTar(MAIN_DIRS), VOLUME_MOUNT);
+        await container.putArchive(dirTar(['area', 'area/tmp']), BUILD_MOUNT);
+      } else {
+        // A run may start with a build phase; the capped area's root belongs to the sandbox user.
+        await runner.run({ label: 'prepare the build area', argv: ['mkdir', '-p', BUILD_TMP] }, { allowFailure: true });
+      }
       const value = await fn(runner);
       this.checkAlive();
       let copied: CopyOutResult | undefined;
@@ -207,12 +233,49 @@ export class SandboxSession {
     };
   }
 
-  /** Removes every container still alive and the volume; safe to call twice. */
+  /**
+   * The build area: a tmpfs volume capped at `limits.diskBytes`, held mounted by a keeper container between
+   * phases. An engine that cannot make tmpfs volumes gets a plain one, and the report says it is uncapped.
+   */
+  private async createBuildArea(): Promise<void> {
+    const bytes = this.options.limits.diskBytes;
+    const labels = { [RUN_LABEL]: this.runId };
+    let capped = false;
+    if (bytes > 0) {
+      try {
+        await this.options.engine.createVolume(this.buildVolumeName, labels, { tmpfsBytes: bytes });
+        this.buildVolumeCreated = true;
+        capped = true;
+      } catch (error) {
+        this.options.progress({ type: 'log', phase: 'plan', stream: 'warning', line: `the engine could not create a size-capped build area (${error instanceof Error ? error.message : String(error)}); using a plain volume` });
+      }
+    }
+    if (!capped) {
+      await this.options.engine.createVolume(this.buildVolumeName, labels);
+      this.buildVolumeCreated = true;
+      this.notes.push('sandbox: the build area is NOT size-capped here (a build could fill the engine\'s disk until the timeout)');
+      return;
+    }
+    const t0 = this.now();
+    this.keeper = await this.options.engine.startContainer(keeperContainerConfig({ runId: this.runId, image: this.options.image, limits: this.options.limits, buildVolumeName: this.buildVolumeName }));
+    this.startupMs += this.now() - t0;
+    this.notes.push(`sandbox: package code could write only to a build area capped at ${Math.round(bytes / 1024 ** 2)} MiB (tmpfs; it also counts against the memory limit), HOME and /tmp`);
+  }
+
+  /** Removes every container still alive and the volumes; safe to call twice. */
   async close(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await Promise.all([...this.live].map((c) => c.remove()));
     this.live.clear();
+    if (this.keeper) {
+      await this.keeper.remove();
+      this.keeper = undefined;
+    }
+    if (this.buildVolumeCreated) {
+      await this.options.engine.removeVolume(this.buildVolumeName);
+      this.buildVolumeCreated = false;
+    }
     if (this.volumeCreated) {
       await this.options.engine.removeVolume(this.volumeName);
       this.volumeCreated = false;

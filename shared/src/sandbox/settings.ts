@@ -7,10 +7,12 @@
  *   [sandbox]
  *   network_mode = "bridge"          # fetch phase only; the build phase is always "none"
  *   allow_scripts = ["esbuild"]      # npm packages whose install scripts may run (offline)
+ *   disk_limit = "2g"                # size cap of the build area package code writes to ("0" = no cap)
  *   [sandbox.images]
  *   pip = "python:3.12-slim@sha256:…"
  */
 import { parse as parseToml } from 'smol-toml';
+import { memoryBytes } from '../config/limits';
 import type { Ecosystem } from '../model';
 
 /** User-level sandbox settings. */
@@ -18,6 +20,8 @@ export interface UserSandboxSettings {
   images: Partial<Record<Ecosystem, string>>;
   networkMode?: string;
   allowScripts: string[];
+  /** Size cap of the build area in bytes (0: none). */
+  diskBytes?: number;
 }
 
 const IMAGE_KEYS: Record<string, Ecosystem> = { pip: 'PyPI', pypi: 'PyPI', python: 'PyPI', npm: 'npm', node: 'npm', cargo: 'crates.io', rust: 'crates.io', 'crates.io': 'crates.io', go: 'Go', golang: 'Go', gem: 'RubyGems', ruby: 'RubyGems', rubygems: 'RubyGems' };
@@ -47,6 +51,12 @@ export function userSandboxSettings(text: string | undefined): UserSandboxSettin
   }
   const mode = table['network_mode'];
   if (typeof mode === 'string' && FETCH_NETWORK_MODES.test(mode)) settings.networkMode = mode;
+  const disk = table['disk_limit'];
+  if (disk === '0' || disk === 0) settings.diskBytes = 0;
+  else if (typeof disk === 'string' || typeof disk === 'number') {
+    const bytes = memoryBytes(String(disk));
+    if (bytes !== undefined && bytes > 0) settings.diskBytes = Math.floor(bytes);
+  }
   const allow = table['allow_scripts'];
   if (Array.isArray(allow)) settings.allowScripts = allow.filter((a): a is string => typeof a === 'string');
   return settings;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import type { ContainerCreateOptions } from 'dockerode';
-import type { PhaseContainer, SandboxEngine, StepResult } from '../../../shared/src/sandbox/docker';
+import type { PhaseContainer, SandboxEngine, StepResult, VolumeOptions } from '../../../shared/src/sandbox/docker';
 import { DEFAULT_LIMITS } from '../../../shared/src/sandbox/hardening';
 import type { SandboxEvent } from '../../../shared/src/sandbox/progress';
 import { SandboxCancelledError, SandboxSession, SandboxTimeoutError, StepFailedError } from '../../../shared/src/sandbox/session';
@@ -19,7 +19,8 @@ class FakeEngine implements SandboxEngine {
   async ping(): Promise<void> {}
   async hasImage(): Promise<boolean> { return true; }
   async pullImage(): Promise<void> {}
-  async createVolume(name: string): Promise<void> { this.volumes.add(name); }
+  volumeOptions = new Map<string, VolumeOptions | undefined>();
+  async createVolume(name: string, _labels: Record<string, string>, options?: VolumeOptions): Promise<void> { this.volumes.add(name); this.volumeOptions.set(name, options); }
   async removeVolume(name: string): Promise<void> { this.volumes.delete(name); }
   async sweep(): Promise<{ containers: number; volumes: number }> { return { containers: 0, volumes: 0 }; }
   async startContainer(config: ContainerCreateOptions): Promise<PhaseContainer> {
@@ -70,11 +71,21 @@ test('phases run in separate containers, copy out after stop, and everything is 
   } finally {
     await s.close();
   }
-  assert.equal(engine.created.length, 2);
-  assert.equal(engine.created[0]!.HostConfig!.NetworkMode, 'host');
-  assert.equal(engine.created[1]!.HostConfig!.NetworkMode, 'none');
-  assert.ok(engine.created[0]!.Env!.includes('HTTPS_PROXY=http://p:1'));
-  assert.ok(!engine.created[1]!.Env!.some((e) => e.startsWith('HTTPS_PROXY')), 'the build phase gets no proxy');
+  // The keeper (holding the capped build area mounted between phases), then one container per phase.
+  assert.equal(engine.created.length, 3);
+  const [keeper, fetch, build] = engine.created;
+  assert.equal(keeper!.Labels!['org.safe-install.phase'], 'keeper');
+  assert.equal(keeper!.HostConfig!.NetworkMode, 'none');
+  assert.deepEqual(keeper!.HostConfig!.Mounts, [{ Type: 'volume', Source: `${s.volumeName}-build`, Target: '/si/build', ReadOnly: true }]);
+  assert.deepEqual(engine.volumeOptions.get(`${s.volumeName}-build`), { tmpfsBytes: DEFAULT_LIMITS.diskBytes }, 'the build area is a capped tmpfs');
+  assert.equal(fetch!.HostConfig!.NetworkMode, 'host');
+  assert.equal(build!.HostConfig!.NetworkMode, 'none');
+  // Package code runs in the build phase: the run volume is read-only, only the capped area is writable.
+  assert.deepEqual(build!.HostConfig!.Mounts!.map((m) => `${m.Target}:${m.ReadOnly ? 'ro' : 'rw'}`), ['/si:ro', '/si/build:rw']);
+  assert.deepEqual(fetch!.HostConfig!.Mounts!.map((m) => `${m.Target}:${m.ReadOnly ? 'ro' : 'rw'}`), ['/si:rw', '/si/build:rw']);
+  assert.ok(build!.Env!.includes('TMPDIR=/si/build/area/tmp'));
+  assert.ok(fetch!.Env!.includes('HTTPS_PROXY=http://p:1'));
+  assert.ok(!build!.Env!.some((e) => e.startsWith('HTTPS_PROXY')), 'the build phase gets no proxy');
   assert.equal(engine.live.size, 0);
   assert.equal(engine.volumes.size, 0);
   const ends = events.filter((e) => e.type === 'phase' && e.state === 'end' && (e.phase === 'fetch' || e.phase === 'build'));

@@ -235,7 +235,7 @@ export function createInstallCommand(deps: InstallCommandDeps = DEFAULT_DEPS): C
       registry,
       extraIndexUrls,
       allowScripts: [...(v['allow-scripts'] ?? []).flatMap((a) => a.split(',')), ...user.allowScripts, ...packageJsonScriptAllowList(packageJsonText)],
-      limits: tightenedLimits(limitsFromConfig(effective.config.sandbox), v),
+      limits: tightenedLimits(limitsFromConfig(effective.config.sandbox, user.diskBytes !== undefined ? { diskBytes: user.diskBytes } : {}), v),
       images: user.images,
       ...(v.python !== undefined ? { python: v.python } : {}),
     };

@@ -158,15 +158,16 @@ export async function runPipPlan(session: SandboxSession, options: PipPlanOption
     built.set(sdist.name, sdist);
     notes.push(`pip: ${sdist.name} ${sdist.version} is an sdist; its build (setup.py / build backend) ran in the build phase with network none`);
     await session.phase('build', async (runner) => {
-      const buildEnv = `${VOLUME_DIRS.work}/build-env-${round}`;
+      // Package code writes only to the capped build area (the rest of the volume is read-only now).
+      const buildEnv = `${VOLUME_DIRS.build}/build-env-${round}`;
       const reqs = await runner.run({ label: 'install build requirements', argv: ['python3', '-I', '-m', 'pip', 'install', '--no-index', '--disable-pip-version-check', '--find-links', `${VOLUME_DIRS.dl}/build-reqs`, '--target', buildEnv, '--', ...sdist.buildRequires] }, { allowFailure: true });
       const env: Record<string, string> = reqs.exitCode === 0 ? { PYTHONPATH: buildEnv } : {};
-      await runner.run({ label: `build ${sdist.name} offline`, env, argv: ['python3', '-m', 'pip', 'wheel', '--no-deps', '--no-index', '--no-build-isolation', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', '--wheel-dir', `${VOLUME_DIRS.work}/built-${round}`, '--', `${SDISTS}/${sdist.file}`] });
+      await runner.run({ label: `build ${sdist.name} offline`, env, argv: ['python3', '-m', 'pip', 'wheel', '--no-deps', '--no-index', '--no-build-isolation', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', '--wheel-dir', `${VOLUME_DIRS.build}/built-${round}`, '--', `${SDISTS}/${sdist.file}`] });
     });
     await session.phase('fetch', async (runner) => {
       await runner.put(VOLUME_MOUNT, VOLUME_LAYOUT);
       // Only the wheel named after the sdist is kept; anything else the build left is discarded.
-      await runner.run({ label: `adopt ${sdist.name} wheel`, argv: ['python3', '-I', HELPER, 'adopt', `${VOLUME_DIRS.work}/built-${round}`, WHEELS, sdist.name, sdist.version] });
+      await runner.run({ label: `adopt ${sdist.name} wheel`, argv: ['python3', '-I', HELPER, 'adopt', `${VOLUME_DIRS.build}/built-${round}`, WHEELS, sdist.name, sdist.version] });
     });
   }
   throw new PlanRefusedError(`gave up after ${options.maxRounds ?? MAX_ROUNDS} rounds of building sdists`);

@@ -3,8 +3,9 @@
  * under `safe-install-vendor/<ecosystem>/` in the project. What still runs later is stated plainly:
  *  - cargo: `cargo vendor` compiles nothing; every `build.rs` and proc-macro runs at your next build.
  *  - go: `go mod download` runs nothing; `init()` functions run when your program starts.
- *  - gem: `gem fetch` runs nothing; native extensions (`extconf.rb`) are built in the build phase with
- *    network none, and would run again if you `gem install` the .gem on the host.
+ *  - gem: `gem install --explain` resolves the tree and `gem fetch` downloads it, running nothing; native
+ *    extensions (`extconf.rb`) are built in the build phase with network none, and would run again if you
+ *    `gem install` the .gem on the host.
  */
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -45,7 +46,8 @@ async function cargo(session: SandboxSession, options: VendorPlanOptions): Promi
     const source = cargoSourceConfig(options.registry);
     await runner.put(VOLUME_DIRS.work, { 'Cargo.toml': scratchCargoToml(options.requests), 'src/': '', 'src/lib.rs': '', ...(source ? { '.cargo/': '', '.cargo/config.toml': source } : {}) });
     await runner.run({ label: 'cargo generate-lockfile', argv: ['cargo', 'generate-lockfile'], env });
-    await runner.run({ label: 'cargo vendor', argv: ['cargo', 'vendor', '--locked', '--versioned-dirs', `${OUT}/vendor`], env });
+    // cargo vendor ignores [source] replacement unless told to, and would go to crates.io instead.
+    await runner.run({ label: 'cargo vendor', argv: ['cargo', 'vendor', '--locked', '--versioned-dirs', ...(source ? ['--respect-source-config'] : []), `${OUT}/vendor`], env });
     await runner.run({ label: 'keep Cargo.lock', argv: ['cp', `${VOLUME_DIRS.work}/Cargo.lock`, `${OUT}/Cargo.lock`] });
   }, OUT);
   if (!copied) throw new Error('copy-out produced nothing');
@@ -88,25 +90,46 @@ async function go(session: SandboxSession, options: VendorPlanOptions): Promise<
   ] };
 }
 
+/** One line of `gem install --explain`: `name-version` or `name-version-platform`. */
+export function parseExplainLine(line: string): { name: string; version: string; platform?: string } | undefined {
+  const m = /^\s*([A-Za-z0-9_.-]+?)-(\d[A-Za-z0-9.]*)(?:-([A-Za-z0-9_.-]+))?\s*$/.exec(line);
+  if (!m?.[1] || !m[2]) return undefined;
+  return { name: m[1], version: m[2], ...(m[3] ? { platform: m[3] } : {}) };
+}
+
 async function gem(session: SandboxSession, options: VendorPlanOptions): Promise<SandboxOutcome> {
   const env = { GEM_HOME: '/home/si/gems', GEM_SPEC_CACHE: '/home/si/.gem/specs' };
+  const source = ['--clear-sources', '--source', options.registry];
   const fetched: Array<{ name: string; version: string; file: string }> = [];
   await session.phase('fetch', async (runner) => {
     await runner.run({ label: 'create gem dirs', argv: ['mkdir', '-p', `${OUT}/gems`] });
+    // Resolution only: `--explain` reads the index and prints the whole dependency tree without installing
+    // (so no extconf.rb runs here, with the network up).
+    const tree = new Map<string, { name: string; version: string; platform?: string }>();
     for (const r of options.requests) {
-      const argv = ['gem', 'fetch', r.name, '--clear-sources', '--source', options.registry, ...(r.spec ? ['--version', r.spec] : [])];
-      const result = await runner.run({ label: `gem fetch ${r.name}`, argv, env, workingDir: `${OUT}/gems` });
+      const result = await runner.run({ label: `resolve ${r.name}`, argv: ['gem', 'install', '--explain', '--no-document', '--install-dir', '/home/si/resolve', ...source, r.name, ...(r.spec ? ['--version', r.spec] : [])], env });
+      for (const line of result.stdout.split('\n').slice(1)) {
+        const gemLine = parseExplainLine(line);
+        if (gemLine) tree.set(`${gemLine.name}-${gemLine.version}-${gemLine.platform ?? ''}`, gemLine);
+      }
+    }
+    if (tree.size === 0) throw new Error(`gem could not resolve ${options.requests.map((r) => r.name).join(', ')}`);
+    for (const g of tree.values()) {
+      const argv = ['gem', 'fetch', g.name, ...source, '--version', g.version, ...(g.platform ? ['--platform', g.platform] : [])];
+      const result = await runner.run({ label: `gem fetch ${g.name}`, argv, env, workingDir: `${OUT}/gems` });
       const m = /Downloaded (\S+)/.exec(result.stdout);
-      if (!m?.[1]) throw new Error(`gem fetch ${r.name} printed no file name`);
-      const base = m[1];
-      const dash = base.lastIndexOf('-');
-      fetched.push({ name: base.slice(0, dash), version: base.slice(dash + 1), file: `${base}.gem` });
+      if (!m?.[1]) throw new Error(`gem fetch ${g.name} printed no file name`);
+      fetched.push({ name: g.name, version: g.version, file: `${m[1]}.gem` });
     }
   });
+  const built = `${VOLUME_DIRS.build}/out`;
   const { copied } = await session.phase('build', async (runner) => {
-    // Native extensions (extconf.rb) build here, with network none. gem's parser takes no `--`; the paths are ours.
-    await runner.run({ label: 'gem install --local (offline build)', argv: ['gem', 'install', '--local', '--no-document', '--ignore-dependencies', '--install-dir', `${OUT}/gemhome`, ...fetched.map((f) => `${OUT}/gems/${f.file}`)], env });
-  }, OUT);
+    // Native extensions (extconf.rb) build here, with network none, writing only to the capped build area.
+    // Every gem of the tree is local by now, so dependencies need no index. gem's parser takes no `--`; the paths are ours.
+    await runner.run({ label: 'copy gems into the build area', argv: ['mkdir', '-p', `${built}/gems`] });
+    await runner.run({ label: 'copy gems into the build area', argv: ['cp', ...fetched.map((f) => `${OUT}/gems/${f.file}`), `${built}/gems/`] });
+    await runner.run({ label: 'gem install --local (offline build)', argv: ['gem', 'install', '--local', '--no-document', '--ignore-dependencies', '--install-dir', `${built}/gemhome`, ...fetched.map((f) => `${built}/gems/${f.file}`)], env, workingDir: built });
+  }, built);
   if (!copied) throw new Error('copy-out produced nothing');
   const packages: LockPackage[] = [];
   const artifacts: SandboxOutcome['artifacts'] = [];
@@ -117,8 +140,9 @@ async function gem(session: SandboxSession, options: VendorPlanOptions): Promise
     artifacts.push({ path: `gems/${f.file}`, package: f.name, version: f.version, format: 'gem' });
   }
   return { ecosystem: 'RubyGems', copied, packages, artifacts, scripts: [], notes: [
-    'gem: gems were fetched with network; native extensions were built in the build phase with network none (dependencies are not resolved: name each gem)',
-    'gem: use the built gems with GEM_PATH=<project>/safe-install-vendor/gem/gemhome; running `gem install` on the .gem files would run extconf.rb again on the host',
+    `gem: resolved the dependency tree (${fetched.map((f) => `${f.name} ${f.version}`).join(', ')}) and fetched it with network; nothing ran then`,
+    'gem: native extensions (extconf.rb) were built in the build phase with network none',
+    'gem: use the built gems with GEM_PATH=<project>/safe-install-vendor/gem/gemhome; a `gem install` of the .gem files on the host would run extconf.rb again there, with your credentials in reach',
     'gem: library code runs on require',
   ] };
 }
