@@ -188,6 +188,13 @@ test('Safe Install in a real VS Code (code-server + Chromium)', { timeout: 10 * 
     const problem = page.locator('.markers-panel .monaco-list-row').filter({ hasText: "'reqeusts' looks like a typosquat of 'requests'" });
     await problem.first().waitFor();
     assert.match(await problem.first().innerText(), /safe-install/);
+    // The Findings view lists it per manifest and per package, linked to the line.
+    await page.locator('.activitybar .action-item a[aria-label^="Safe Install"]').click();
+    await showOnlyView(page, 'Findings');
+    const findings = treeRows(page, 'Findings');
+    await findings.filter({ hasText: 'requirements.txt' }).first().waitFor();
+    await findings.filter({ hasText: /^reqeusts/ }).first().waitFor();
+    await findings.filter({ hasText: 'line 1 · typosquat' }).first().waitFor();
     await shot(page, '01-squiggle-and-problem.png');
   }));
 

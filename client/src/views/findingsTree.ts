@@ -43,7 +43,9 @@ class ManifestNode extends TreeItem {
     super(path.basename(uri.path), TreeItemCollapsibleState.Expanded);
     this.id = `findings/${uri.toString()}`;
     this.resourceUri = uri;
-    this.description = `${workspace.asRelativePath(uri, false)} · ${diagnostics.length}`;
+    // The folder only when it adds something (not for a manifest at the workspace root).
+    const folder = path.dirname(workspace.asRelativePath(uri, false));
+    this.description = folder === '.' ? String(diagnostics.length) : `${folder} · ${diagnostics.length}`;
     this.iconPath = ThemeIcon.File;
   }
 }
