@@ -35,8 +35,7 @@ export function activateEditorFeatures(context: ExtensionContext, client: Langua
   const exposureTree = new ExposureTreeProvider(exposure, () => workspace.workspaceFolders?.[0]?.uri.fsPath);
   const findingsTree = new FindingsTreeProvider();
   const services: Services = {
-    cli, installs, exposure, statusBar, reports, output, trusted, env,
-    installsView: installsView as Services['installsView'],
+    cli, installs, exposure, statusBar, reports, output, trusted, env, installsView,
   };
   const restartServer = (why: string): void => {
     output.appendLine(`Restarting the language server: ${why}`);

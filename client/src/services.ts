@@ -5,7 +5,7 @@ import type { ExposureService } from './exposure/exposureService';
 import type { InstallManager } from './install/installManager';
 import type { ReportDocuments } from './report/reportDocuments';
 import type { SafeInstallStatusBar } from './statusBar';
-import type { RunItem } from './views/installsTree';
+import type { InstallsNode } from './views/installsTree';
 
 /** What commands need. */
 export interface Services {
@@ -15,7 +15,7 @@ export interface Services {
   statusBar: SafeInstallStatusBar;
   reports: ReportDocuments;
   output: OutputChannel;
-  installsView: TreeView<unknown> & { reveal(item: RunItem, options?: { select?: boolean; focus?: boolean; expand?: boolean | number }): Thenable<void> };
+  installsView: TreeView<InstallsNode>;
   trusted(): boolean;
   /** Environment for CLI children. */
   env(): NodeJS.ProcessEnv;

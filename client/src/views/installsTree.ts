@@ -65,7 +65,9 @@ class FindingItem extends TreeItem {
   }
 }
 
-type Node = RunItem | PhaseItem | GroupItem | ArtifactItem | FindingItem;
+/** Any item of the Installs view. */
+export type InstallsNode = RunItem | PhaseItem | GroupItem | ArtifactItem | FindingItem;
+type Node = InstallsNode;
 
 /** Tree data for the Installs view, refreshed on every run change. */
 export class InstallsTreeProvider implements TreeDataProvider<Node> {
