@@ -107,3 +107,21 @@ test('manifest dependencies become requests; non-registry ones are left out', ()
   const { requests } = manifestRequests(manifest.dependencies);
   assert.deepEqual(requests, ['requests==2.32.3', 'flask>=3.0']);
 });
+
+test('the run report lists phases, artifact hashes and findings, with package text escaped', async () => {
+  const { renderRunReport } = await import('../../../client/src/report/runReport');
+  const run = new InstallRun('r4', { ...REQUEST, packages: ['evil'] }, Date.UTC(2026, 0, 1));
+  run.apply({ type: 'phase', phase: 'fetch', state: 'start', network: 'bridge' });
+  run.apply({ type: 'phase', phase: 'fetch', state: 'end', ms: 2500 });
+  run.apply({ type: 'finding', ecosystem: 'npm', package: 'evil', severity: 'critical', rule: 'exfiltration', message: 'posts [env](http://x) to a `webhook`' });
+  run.apply({ type: 'log', phase: 'build', stream: 'stdout', line: '```\n# injected heading' });
+  run.setReport({ packages: [{ name: 'evil', version: '1.0.0', artifacts: [{ file: 'evil-1.0.0.tgz', sha256: 'ef'.repeat(32) }] }] });
+  run.finish('blocked', 'critical finding', Date.UTC(2026, 0, 1) + 4000);
+  const md = renderRunReport(run);
+  assert.match(md, /\*\*Result:\*\* blocked — critical finding/);
+  assert.match(md, /\| fetching \| done \| bridge \| 2\.5 s \|/);
+  assert.match(md, new RegExp(`SHA-256 \`${'ef'.repeat(32)}\``));
+  assert.match(md, /posts \\\[env\\\]\\\(http:\/\/x\\\) to a \\`webhook\\`/, 'a finding cannot add links or code spans');
+  assert.doesNotMatch(md, /^```\n# injected/m, 'log text cannot close the fence');
+  assert.match(md, /\*\*Took:\*\* 4\.0 s/);
+});
