@@ -28,8 +28,10 @@ export interface BwrapOptions {
   network?: boolean;
   /** Paths outside home to mask: credential files elsewhere, the Docker socket. */
   maskPaths?: readonly MaskedPath[];
-  /** More read-only binds into the sandbox (a package cache, a CA bundle). */
+  /** More read-only binds into the sandbox (a package cache, a CA bundle, the package manager's own folders in home). */
   readOnlyBinds?: readonly string[];
+  /** More read-write binds (a virtualenv in home outside the project). */
+  readWriteBinds?: readonly string[];
   /** More variables to strip. */
   extraEnvVars?: readonly string[];
   /** The user's runtime folder (XDG_RUNTIME_DIR: agent sockets, keyrings); masked with a tmpfs. */
@@ -75,6 +77,7 @@ export function bwrapArgs(options: BwrapOptions): string[] {
   // Home last among the masks: an empty tmpfs, then the project bound back in at its real path.
   args.push('--tmpfs', home);
   for (const bind of options.readOnlyBinds ?? []) args.push('--ro-bind', bind, bind);
+  for (const bind of options.readWriteBinds ?? []) args.push('--bind', bind, bind);
   args.push('--bind', project, project, '--chdir', project, '--clearenv');
   const { env } = filterChildEnvironment(options.env, options.extraEnvVars);
   for (const [name, value] of Object.entries(env).sort(([a], [b]) => a.localeCompare(b))) {

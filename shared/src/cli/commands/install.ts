@@ -21,7 +21,8 @@ import { InvalidPackageError, parsePackageRequest } from '../../sandbox/names';
 import type { SandboxEvent } from '../../sandbox/progress';
 import { eventLine, formatInstallReport } from '../../sandbox/progressText';
 import { FETCH_NETWORK_MODES, packageJsonScriptAllowList, userSandboxSettings } from '../../sandbox/settings';
-import { withCredentialsHidden } from '../../vault/index';
+import { installOnHost, type HostInstallResult } from '../../sandbox/local/hostIsolation';
+import { choosePython } from '../../sandbox/local/pip';
 import type { CliCommand, CliIo } from '../command';
 import { UsageError } from '../usageError';
 import { detectEcosystem } from './audit';
@@ -43,7 +44,8 @@ Options:
   -e, --ecosystem NAME    pip | npm | cargo | go | gem
   --dry-run               Fetch, build and verify; install nothing, write no lockfile
   --binary-only           pip: refuse sdists (wheels only)
-  --no-sandbox            No Docker: run the package manager with credentials hidden (vault; weaker)
+  --no-sandbox            No Docker: run the package manager under bubblewrap (empty home) where it
+                          works, else with credential files and variables hidden (vault); both weaker
   --python PATH           pip: the interpreter to install into (default: $VIRTUAL_ENV, ./.venv, python3)
   --allow-scripts NAME    npm: let NAME's install scripts run (offline, in the sandbox); repeatable
   --ci                    Never prompt: a critical finding fails the install (also CI=true without a TTY)
@@ -221,7 +223,7 @@ export function createInstallCommand(deps: InstallCommandDeps = DEFAULT_DEPS): C
       ? { sink: (event: SandboxEvent) => io.stderr(`${JSON.stringify(event)}\n`), done: () => undefined }
       : progressRenderer(io, io.isTTY && !ci && format === 'text');
 
-    if (v['no-sandbox']) return runWithoutSandbox(ecosystem, parsed.positionals, registry, v.python, io, home);
+    if (v['no-sandbox']) return runWithoutSandbox(ecosystem, parsed.positionals, registry, v.python, io, home, effective.config.vault, format, deps.run);
 
     const packageJsonText = ecosystem === 'npm' ? await readText(path.join(io.cwd, 'package.json')) : undefined;
     const request: InstallRequest = {
@@ -271,22 +273,40 @@ export function createInstallCommand(deps: InstallCommandDeps = DEFAULT_DEPS): C
   };
 }
 
-/** --no-sandbox: the plain package manager on the host, with credential files and variables hidden by the vault. */
-async function runWithoutSandbox(ecosystem: Ecosystem, packages: readonly string[], registry: string, python: string | undefined, io: CliIo, home: string): Promise<number> {
+/**
+ * --no-sandbox: the plain package manager on this machine, under bubblewrap when it can run (empty home,
+ * nothing moved), else with the credential vault hiding credential files and variables.
+ */
+async function runWithoutSandbox(ecosystem: Ecosystem, packages: readonly string[], registry: string, python: string | undefined, io: CliIo, home: string, vault: { extraPaths: string[]; extraEnvVars: string[] }, format: string, run: ProcessRunner): Promise<number> {
   if (ecosystem !== 'PyPI' && ecosystem !== 'npm') {
     io.stderr(`safe-install install: --no-sandbox supports pip and npm only; ${ecosystem} packages are only fetched inside the sandbox\n`);
     return 2;
   }
-  io.stderr('warning: --no-sandbox runs install scripts on this machine; only your credential files and variables are hidden while it runs\n');
+  io.stderr('warning: --no-sandbox runs install scripts on this machine (under bubblewrap when it can run, else with only your credential files and variables hidden)\n');
   const argv = packages.map((p) => parsePackageRequest(ecosystem, p).argument);
-  const [command, args] = ecosystem === 'PyPI'
-    ? [python ?? 'python3', ['-m', 'pip', 'install', '--index-url', registry, '--', ...argv]]
-    : [process.platform === 'win32' ? 'npm.cmd' : 'npm', ['install', '--registry', registry, '--', ...argv]];
-  const run = await withCredentialsHidden({ homeDir: home, env: io.env }, (childEnv, context) => spawnProcess(command, args, { cwd: io.cwd, env: childEnv, signal: context.signal }));
-  io.stderr(run.value.stderr);
-  io.stdout(run.value.stdout);
-  io.stdout(`vault: hid ${run.report.hidden.length} paths and ${run.report.strippedVariables.length} variables during the install${run.report.errors.length > 0 ? `; restore problems: ${run.report.errors.join('; ')}` : ''}\n`);
-  return run.value.code === 0 ? 0 : 2;
+  const interpreter = ecosystem === 'PyPI' ? (await choosePython(python, io.cwd, io.env)).python : undefined;
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
+  let outcome: HostInstallResult;
+  try {
+    outcome = await installOnHost({
+      ecosystem, packages: argv, registry, projectDir: io.cwd, homeDir: home, env: io.env, run,
+      extraPaths: vault.extraPaths, extraEnvVars: vault.extraEnvVars, signal: controller.signal,
+      ...(interpreter !== undefined ? { python: interpreter } : {}),
+    });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  io.stderr(outcome.result.stderr);
+  const verdict = outcome.result.code === 0 ? 'installed' : 'failed';
+  if (format === 'json') {
+    io.stdout(`${JSON.stringify({ verdict, isolation: outcome.mode, exitCode: outcome.result.code, notes: outcome.notes, ...(outcome.vault ? { vault: { hidden: outcome.vault.hidden.length, strippedVariables: outcome.vault.strippedVariables, errors: outcome.vault.errors } } : {}), output: outcome.result.stdout }, null, 2)}\n`);
+  } else {
+    io.stdout(outcome.result.stdout);
+    for (const note of outcome.notes) io.stdout(`${note}\n`);
+  }
+  return outcome.result.code === 0 ? 0 : 2;
 }
 
 /** The command as main.ts wires it. */
