@@ -115,6 +115,7 @@ async function setUp(entry: string, chromiumExe: string): Promise<Session> {
   await writeFile(path.join(trustedDir, 'requirements.txt'), requirements);
   await writeFile(path.join(trustedDir, 'safe-install.toml'), offline);
   await writeFile(path.join(untrustedDir, 'requirements.txt'), requirements);
+  await writeFile(path.join(untrustedDir, 'go.mod'), 'module example.com/demo\n\ngo 1.22\n\nrequire github.com/gin-gonic/gin v1.10.0 // indirect\n');
   const userConfig = path.join(fake.home, '.config', 'safe-install', 'config.toml');
   await mkdir(path.dirname(userConfig), { recursive: true });
   // The fetch phase reaches the 127.0.0.1 registry through the host network (tests only); builds stay offline.
@@ -275,6 +276,16 @@ test('Safe Install in a real VS Code (code-server + Chromium)', { timeout: 10 * 
       await toasts(restricted).filter({ hasText: 'does not install packages in an untrusted workspace' }).first().waitFor();
       assert.equal(await restricted.locator('.terminal-wrapper').count(), 0, 'no install terminal may open');
       await shot(restricted, '08-untrusted-refuses-install.png');
+    });
+    await step(restricted, 'grammars', async () => {
+      // The contributed grammars colour what VS Code has no grammar for: names, versions and keywords differ.
+      await openFile(restricted, 'go.mod');
+      await restricted.locator('.statusbar-item').filter({ hasText: 'Go Module File' }).waitFor();
+      const line = restricted.locator('.monaco-editor .view-line').filter({ hasText: 'require github.com' });
+      const classOf = async (text: string): Promise<string> => (await line.locator('span > span').filter({ hasText: new RegExp(`^${text.replace(/\./g, '\\.')}`) }).first().getAttribute('class')) ?? '';
+      const [keyword, module, version] = [await classOf('require'), await classOf('github'), await classOf('v1')];
+      assert.ok(new Set([keyword, module, version]).size === 3, `three token colours, got ${keyword} / ${module} / ${version}`);
+      await shot(restricted, '09-go-mod-grammar.png');
     });
     await restricted.close();
   });
