@@ -1,12 +1,13 @@
 /**
  * Installs the copied-out wheels into the workspace interpreter with `pip install --no-deps --no-index`
  * (unpacking a wheel runs no package code), all-or-nothing: pip checks every wheel's tags before it
- * installs any, and if the install still fails, every distribution it added is uninstalled again
- * (found by comparing the site-packages `*.dist-info` folders before and after).
+ * installs any; the files it may overwrite or remove are saved first (pipSnapshot.ts), and if the install
+ * still fails, every distribution it added or upgraded is uninstalled and the saved files are put back.
  */
 import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parsePipDebug, targetFromTags, type PythonTarget } from '../plans/pip';
+import { snapshotForWheels } from './pipSnapshot';
 import type { ProcessRunner } from './process';
 
 /** Where the interpreter came from, for the report. */
@@ -90,15 +91,20 @@ export interface PipLocalResult {
 /** Installs wheel files (absolute paths) into `python`'s environment, all-or-nothing. */
 export async function installWheels(python: string, sitePackages: readonly string[], wheels: readonly string[], run: ProcessRunner, cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<PipLocalResult> {
   const before = await installedDistributions(sitePackages);
-  const result = await run(python, ['-m', 'pip', 'install', '--no-deps', '--no-index', '--disable-pip-version-check', '--no-input', '--', ...wheels], { cwd, env });
-  const after = await installedDistributions(sitePackages);
-  const added = [...after.keys()].filter((name) => !before.has(name));
-  const changed = [...after.keys()].filter((name) => before.has(name) && before.get(name) !== after.get(name));
-  if (result.code !== 0) {
-    // Roll back what this install added; pip itself restores the package whose upgrade failed.
-    if (added.length > 0) await run(python, ['-m', 'pip', 'uninstall', '-y', '--disable-pip-version-check', '--', ...added], { cwd, env });
-    const note = changed.length > 0 ? ` (upgraded before the failure and not restorable: ${changed.join(', ')})` : '';
-    throw new Error(`pip install failed; nothing it added was kept${note}:\n  ${result.stderr.trim().split('\n').slice(-4).join('\n  ')}`);
+  const snapshot = await snapshotForWheels(sitePackages, wheels);
+  try {
+    const result = await run(python, ['-m', 'pip', 'install', '--no-deps', '--no-index', '--disable-pip-version-check', '--no-input', '--', ...wheels], { cwd, env });
+    const after = await installedDistributions(sitePackages);
+    const added = [...after.keys()].filter((name) => !before.has(name));
+    const changed = [...after.keys()].filter((name) => before.has(name) && before.get(name) !== after.get(name));
+    if (result.code === 0) return { python, added, changed };
+    // Take out what pip put in (pip itself only restores the one distribution whose install failed), then put back every saved file.
+    const touched = [...added, ...changed];
+    if (touched.length > 0) await run(python, ['-m', 'pip', 'uninstall', '-y', '--disable-pip-version-check', '--', ...touched], { cwd, env });
+    const problems = await snapshot.restore();
+    const restored = problems.length === 0 ? 'the environment was restored as it was' : `restoring left problems: ${problems.slice(0, 5).join('; ')}`;
+    throw new Error(`pip install failed; ${restored}${changed.length > 0 ? ` (rolled back the upgrade of ${changed.join(', ')})` : ''}:\n  ${result.stderr.trim().split('\n').slice(-4).join('\n  ')}`);
+  } finally {
+    await snapshot.discard();
   }
-  return { python, added, changed };
 }
