@@ -67,16 +67,21 @@ async function cargo(session: SandboxSession, options: VendorPlanOptions): Promi
 }
 
 async function go(session: SandboxSession, options: VendorPlanOptions): Promise<SandboxOutcome> {
-  const env = { GOMODCACHE: `${OUT}/gomodcache`, GOPROXY: options.registry, GOFLAGS: '-modcacherw', GOTOOLCHAIN: 'local', GOCACHE: '/home/si/.cache/go-build', GOPATH: '/home/si/go', GOSUMDB: 'off' };
+  const env = { GOMODCACHE: `${OUT}/gomodcache`, GOPROXY: options.registry, GOFLAGS: '-modcacherw -mod=mod', GOTOOLCHAIN: 'local', GOCACHE: '/home/si/.cache/go-build', GOPATH: '/home/si/go', GOSUMDB: 'off' };
   let lines: Array<{ Path: string; Version: string; Zip?: string; Error?: string }> = [];
   const { copied } = await session.phase('fetch', async (runner) => {
-    const result = await runner.run({ label: 'go mod download', argv: ['go', 'mod', 'download', '-json', '--', ...options.requests.map((r) => r.argument)], env });
+    // A scratch main module that requires the requested modules, so `all` is their whole dependency graph.
+    // `go get` in module mode (Go >= 1.18) only resolves and downloads; it builds and runs nothing.
+    await runner.put(VOLUME_DIRS.work, { 'go.mod': 'module safe-install.invalid/vendor\n\ngo 1.19\n' });
+    await runner.run({ label: 'go get (resolve)', argv: ['go', 'get', '--', ...options.requests.map((r) => r.argument)], env });
+    const result = await runner.run({ label: 'go mod download all', argv: ['go', 'mod', 'download', '-json', 'all'], env });
     lines = result.stdout.split(/\n(?=\{)/).filter((t) => t.trim().startsWith('{')).map((t) => JSON.parse(t) as { Path: string; Version: string });
   }, OUT);
   if (!copied) throw new Error('copy-out produced nothing');
   const packages: LockPackage[] = [];
   const artifacts: SandboxOutcome['artifacts'] = [];
   for (const line of lines) {
+    if (line.Error !== undefined || line.Path === 'safe-install.invalid/vendor') continue;
     const zip = `gomodcache/cache/download/${line.Path.replace(/[A-Z]/g, (c) => `!${c.toLowerCase()}`)}/@v/${line.Version}.zip`;
     const file = copied.files.find((f) => f.path === zip);
     if (!file) continue;
@@ -84,7 +89,7 @@ async function go(session: SandboxSession, options: VendorPlanOptions): Promise<
     artifacts.push({ path: zip, package: line.Path, version: line.Version, format: 'zip' });
   }
   return { ecosystem: 'Go', copied, packages, artifacts, scripts: [], notes: [
-    'go: modules were downloaded with network; go runs no module code while downloading',
+    `go: ${packages.length} modules (the requested ones and their dependencies) were resolved and downloaded with network; go runs no module code while downloading`,
     'go: init() functions of these modules run when your program starts; `go generate` runs only when you ask',
     'go: use the copy with GOFLAGS=-mod=mod GOPROXY=file://<project>/safe-install-vendor/go/gomodcache/cache/download',
   ] };
