@@ -262,6 +262,10 @@ test('Safe Install in a real VS Code (code-server + Chromium)', { timeout: 10 * 
       assert.match(finalText, /Installed:/, `the install should succeed; terminal said:\n${finalText}`);
       const installed = JSON.parse(await readFile(path.join(session.trustedDir, 'node_modules', 'e2e-hello', 'package.json'), 'utf8')) as { version: string };
       assert.equal(installed.version, '1.0.0');
+      // The run's report opens as a read-only document with the artifact's hash.
+      await runCommand(page, 'Safe Install: Show Last Report');
+      await page.locator('.tabs-container .tab.active').filter({ hasText: /^install-run-.*\.md/ }).waitFor();
+      await page.locator('.monaco-editor .view-line').filter({ hasText: /`[0-9a-f]{64}`/ }).first().waitFor();
     });
   });
 

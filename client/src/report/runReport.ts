@@ -3,9 +3,12 @@ import type { InstallRun } from '../install/installRun';
 
 const LOG_TAIL = 200;
 
-/** Escapes the characters Markdown would interpret in package-supplied text. */
+/**
+ * Escapes what would let package-supplied text format the report: emphasis, code spans, links and
+ * images (brackets), HTML, table cells and headings. Dots and dashes stay readable.
+ */
 function md(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+  return text.replace(/[\\`*_[\]<>|#!]/g, (c) => `\\${c}`);
 }
 
 /** Renders the report. Text from the sandbox is escaped, the raw JSON report is fenced. */

@@ -121,7 +121,7 @@ test('the run report lists phases, artifact hashes and findings, with package te
   assert.match(md, /\*\*Result:\*\* blocked — critical finding/);
   assert.match(md, /\| fetching \| done \| bridge \| 2\.5 s \|/);
   assert.match(md, new RegExp(`SHA-256 \`${'ef'.repeat(32)}\``));
-  assert.match(md, /posts \\\[env\\\]\\\(http:\/\/x\\\) to a \\`webhook\\`/, 'a finding cannot add links or code spans');
+  assert.match(md, /posts \\\[env\\\]\(http:\/\/x\) to a \\`webhook\\`/, 'a finding cannot add links or code spans');
   assert.doesNotMatch(md, /^```\n# injected/m, 'log text cannot close the fence');
   assert.match(md, /\*\*Took:\*\* 4\.0 s/);
 });
