@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { watch } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -35,6 +35,8 @@ const STEP_MS = 90_000;
 /** Everything the steps share. */
 interface Session {
   fake: FakeHome;
+  /** Throwaway folders (code-server's data, the .vsix staging) removed at the end. */
+  scratch: string[];
   server: CodeServer;
   browser: Browser;
   trustedDir: string;
@@ -121,7 +123,8 @@ async function setUp(entry: string, chromiumExe: string): Promise<Session> {
   // The fetch phase reaches the 127.0.0.1 registry through the host network (tests only); builds stay offline.
   await writeFile(userConfig, `${offline}\n[sandbox]\nnetwork_mode = "host"\n\n[sandbox.images]\nnpm = "${testImageRef('node')}"\n`);
 
-  const session: Partial<Session> = { fake, trustedDir, untrustedDir };
+  const codeServerDir = await mkdtemp(path.join(os.tmpdir(), 'si-e2e-'));
+  const session: Partial<Session> = { fake, trustedDir, untrustedDir, scratch: [codeServerDir, ...(process.env.SAFE_INSTALL_E2E_VSIX ? [] : [path.dirname(vsix)])] };
   const prereq = await installPrerequisites();
   if (prereq.verdaccio) {
     session.registry = await startVerdaccio(prereq.verdaccio, path.join(fake.root, 'verdaccio'));
@@ -134,7 +137,7 @@ async function setUp(entry: string, chromiumExe: string): Promise<Session> {
   session.server = await startCodeServer({
     entry,
     vsix,
-    dir: await mkdtemp(path.join(os.tmpdir(), 'si-e2e-')),
+    dir: codeServerDir,
     home: fake.home,
     // The extension host (and the CLI it starts) sees the fake home's canary variables, as a real one would.
     env: { ...fake.env, SAFE_INSTALL_CACHE_DIR: path.join(fake.root, 'cache') },
@@ -176,6 +179,7 @@ test('Safe Install in a real VS Code (code-server + Chromium)', { timeout: 10 * 
     await session.server.stop();
     await session.registry?.close();
     await session.fake.cleanup();
+    for (const dir of session.scratch) await rm(dir, { recursive: true, force: true });
     console.log(`# e2e suite took ${((Date.now() - started) / 1000).toFixed(0)} s; screenshots in ${path.relative(REPO_ROOT, RESULTS)}`);
   });
 
