@@ -265,7 +265,8 @@ export async function runControl(lab: AttackLab, attack: AttackCase): Promise<Ou
  * cannot pull it away mid-matrix; returns a skip reason when `safe-install install` is not there.
  */
 export async function snapshotCli(lab: AttackLab): Promise<string | undefined> {
-  const dist = path.join(REPO_ROOT, 'dist');
+  // SAFE_INSTALL_ATTACK_DIST: a copy of dist/ made right after a build, for runs beside others who rebuild dist/.
+  const dist = process.env.SAFE_INSTALL_ATTACK_DIST ?? path.join(REPO_ROOT, 'dist');
   if (!(await pathExists(path.join(dist, 'cli.js')))) return 'dist/cli.js is not built (npm run build)';
   const target = path.join(lab.root, 'cli');
   await cp(path.join(dist, 'cli.js'), path.join(target, 'cli.js'));
