@@ -2,6 +2,8 @@ import path from 'node:path';
 import type { ConfigFileReport } from '../config/loadEffectiveConfig';
 import { displayPath } from '../engine/findManifests';
 import type { WorkspaceScan } from '../engine/scanWorkspace';
+import type { ScannedSourceFinding } from '../engine/sourceScan';
+import { toFinding } from '../inspect/report';
 import type { DependencyKind, Ecosystem, Range, Severity } from '../model';
 
 /** 1-based start and end, as editors and CI annotations count. */
@@ -49,8 +51,19 @@ export interface ScanReport {
   findings: ReportFinding[];
 }
 
-/** Turns a scan into the report every output format prints. */
-export function buildScanReport(scan: WorkspaceScan): ScanReport {
+/** What the text format shows beyond the report: why registry checks were incomplete, per finding. */
+export interface ReportDetails {
+  /** The distinct reasons of each `intelligence-unavailable` finding (from its data), keyed by the report's object. */
+  unavailableReasons: Map<ReportFinding, readonly string[]>;
+}
+
+/**
+ * Turns a scan into the report every output format prints. Source findings come out with rule ids
+ * `source/<rule>`, the scanner's severity mapped to the editor's (critical/high → error, medium → warning,
+ * low → information) and the ecosystem of the nearest manifest (null above every manifest). When
+ * `details` is given it is filled with what only the text format uses.
+ */
+export function buildScanReport(scan: WorkspaceScan, details?: ReportDetails): ScanReport {
   const manifests: ReportManifest[] = scan.manifests.map((item) => ({
     file: item.file,
     ecosystem: item.manifest.ecosystem,
@@ -67,7 +80,7 @@ export function buildScanReport(scan: WorkspaceScan): ScanReport {
   for (const file of scan.config.files) findings.push(...configFindings(scan.root, file));
   for (const item of scan.manifests) {
     for (const finding of item.findings) {
-      findings.push({
+      const entry: ReportFinding = {
         file: finding.file ? displayPath(scan.root, path.resolve(path.dirname(item.path), finding.file)) : item.file,
         ...location(finding.range),
         ecosystem: finding.ecosystem,
@@ -76,11 +89,36 @@ export function buildScanReport(scan: WorkspaceScan): ScanReport {
         severity: finding.severity,
         message: finding.message,
         suggestion: finding.suggestion ?? null,
-      });
+      };
+      findings.push(entry);
+      if (details && finding.rule === 'intelligence-unavailable') details.unavailableReasons.set(entry, reasonsOf(finding.data));
     }
   }
+  for (const item of scan.sourceFindings ?? []) findings.push(sourceFinding(item));
   findings.sort(compareFindings);
   return { version: 1, manifests, findings };
+}
+
+function sourceFinding(item: ScannedSourceFinding): ReportFinding {
+  // toFinding owns the rule-id prefix and the severity mapping; its ecosystem is replaced by ours, which may be null.
+  const shared = toFinding(item.finding, item.ecosystem ?? 'npm');
+  return {
+    file: item.file,
+    ...location(shared.range),
+    ecosystem: item.ecosystem,
+    package: shared.package,
+    rule: shared.rule,
+    severity: shared.severity,
+    message: shared.message,
+    suggestion: null,
+  };
+}
+
+/** The distinct reasons an intelligence-unavailable finding carries (several clients may fail the same way). */
+function reasonsOf(data: Record<string, unknown> | undefined): string[] {
+  const reasons = data?.['reasons'];
+  if (!Array.isArray(reasons)) return [];
+  return [...new Set(reasons.filter((r): r is string => typeof r === 'string'))];
 }
 
 function configFindings(root: string, file: ConfigFileReport): ReportFinding[] {

@@ -1,33 +1,11 @@
 import path from 'node:path';
 import type { ManifestKind } from '../model';
 import { manifestKindForPath } from '../manifests/index';
+import { hasSkipMarker, isSkippedSubdirectory } from './skipRules';
 import { isInside, type WorkspaceFileSystem } from './workspaceFileSystem';
 
-/**
- * Directories that hold installed or fetched third-party code, never the project's own manifests.
- * Build output (`dist`, `build`) is not listed: it is the project's own, and a stray manifest there is worth seeing.
- */
-export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set([
-  'node_modules',
-  'bower_components',
-  '.git',
-  '.hg',
-  '.svn',
-  '.venv',
-  'venv',
-  '__pycache__',
-  '.tox',
-  '.nox',
-  '.mypy_cache',
-  '.pytest_cache',
-  '.ruff_cache',
-  'site-packages',
-  'vendor',
-  '.bundle',
-]);
-
-/** Marker files that make a whole directory skipped: a virtualenv, or a cache (Cargo's `target/` has one). */
-const SKIP_MARKERS = ['pyvenv.cfg', 'CACHEDIR.TAG'];
+/** The folder names every walk skips; re-exported from the shared rule (`skipRules.ts`). */
+export { SKIPPED_DIRECTORIES } from './skipRules';
 
 /** Bounds that keep a scan of a huge or hostile tree finite. */
 export interface ScanLimits {
@@ -55,8 +33,8 @@ export interface ManifestSearch {
 }
 
 /**
- * Walks `root` (an absolute, symlink-resolved directory) for manifest files. Skips the directories above,
- * any directory holding a skip marker, and `target/` next to a Cargo.toml. Never follows a symlinked
+ * Walks `root` (an absolute, symlink-resolved directory) for manifest files. Skips what `skipRules.ts`
+ * says (third-party, VCS and cache folders, virtualenvs, `target/` beside a Cargo.toml). Never follows a symlinked
  * directory (no cycles, no escapes); a symlinked file counts only when it resolves inside the root.
  */
 export async function findManifests(root: string, fs: WorkspaceFileSystem, limits: ScanLimits = DEFAULT_SCAN_LIMITS): Promise<ManifestSearch> {
@@ -73,18 +51,18 @@ export async function findManifests(root: string, fs: WorkspaceFileSystem, limit
       notes.push(`skipped ${displayPath(root, dir)}: ${error instanceof Error ? error.message : String(error)}`);
       continue;
     }
-    if (depth > 0 && entries.some((entry) => SKIP_MARKERS.includes(entry.name))) continue;
+    if (depth > 0 && hasSkipMarker(entries.map((entry) => entry.name))) continue;
     entriesSeen += entries.length;
     if (entriesSeen > limits.maxEntries) {
       notes.push(`stopped after ${limits.maxEntries} directory entries; scan a smaller folder to see the rest`);
       break;
     }
-    const hasCargoManifest = entries.some((entry) => entry.name === 'Cargo.toml');
+    const siblings = new Set(entries.map((entry) => entry.name));
     const subdirectories: string[] = [];
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
       if (entry.kind === 'directory') {
-        if (SKIPPED_DIRECTORIES.has(entry.name) || (entry.name === 'target' && hasCargoManifest)) continue;
+        if (isSkippedSubdirectory(entry.name, siblings)) continue;
         if (depth + 1 > limits.maxDepth) {
           notes.push(`not entered (deeper than ${limits.maxDepth} levels): ${displayPath(root, full)}`);
           continue;

@@ -5,6 +5,7 @@ import type { Ecosystem, Finding, ManifestKind, ParsedManifest } from '../model'
 import type { TyposquatDetector } from '../typosquat/detector';
 import { DEFAULT_SCAN_LIMITS, displayPath, findManifests, type FoundManifest, type ScanLimits } from './findManifests';
 import { offlineFindings } from './offlineFindings';
+import type { ScannedSourceFinding } from './sourceScan';
 import { isInside, type WorkspaceFileSystem } from './workspaceFileSystem';
 
 /** What a workspace scan needs; everything with side effects comes in through here. */
@@ -39,6 +40,8 @@ export interface WorkspaceScan {
   config: EffectiveConfig;
   /** What was left out and why (limits, unreadable files); not findings, since no manifest line is at fault. */
   notes: string[];
+  /** What source inspection found in the project's own files (`addSourceFindings`); absent when it did not run. */
+  sourceFindings?: ScannedSourceFinding[];
 }
 
 const ECOSYSTEM_OF_KIND: Record<ManifestKind, Ecosystem> = {

@@ -1,29 +1,14 @@
 import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { hasSkipMarker, isSkippedSubdirectory } from '../engine/skipRules';
 import type { FileSource } from './inspectSource';
 
-/** Folders that hold tools' caches or other people's code, not the project's own. */
-export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set([
-  '.git',
-  '.hg',
-  '.svn',
-  'node_modules',
-  '.venv',
-  'venv',
-  '__pycache__',
-  '.tox',
-  '.nox',
-  '.mypy_cache',
-  '.pytest_cache',
-  '.ruff_cache',
-  'target',
-  '.next',
-  '.cache',
-]);
+// One skip rule for the manifest walk and for source inspection of a project (see engine/skipRules.ts).
+export { SKIPPED_DIRECTORIES } from '../engine/skipRules';
 
 /** Options for walking a directory. */
 export interface DirectorySourceOptions {
-  /** Directory names to skip (default SKIPPED_DIRECTORIES). */
+  /** Directory names to skip (default: the shared rule: SKIPPED_DIRECTORIES, skip markers, `target/` beside Cargo.toml). */
   skip?: ReadonlySet<string>;
   /** Stop listing after this many files. */
   maxFiles?: number;
@@ -38,7 +23,7 @@ export class DirectorySource implements FileSource {
   ) {}
 
   async list(): Promise<string[]> {
-    const skip = this.options.skip ?? SKIPPED_DIRECTORIES;
+    const custom = this.options.skip;
     const maxFiles = this.options.maxFiles ?? 100_000;
     const maxDepth = this.options.maxDepth ?? 40;
     const out: string[] = [];
@@ -50,12 +35,15 @@ export class DirectorySource implements FileSource {
       } catch {
         return; // unreadable folders are skipped, not fatal
       }
+      const siblings = new Set(entries.map((entry) => entry.name));
+      if (custom === undefined && depth > 0 && hasSkipMarker(siblings)) return;
       entries.sort((a, b) => a.name.localeCompare(b.name));
       for (const entry of entries) {
         if (out.length >= maxFiles) return;
         const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
         if (entry.isDirectory()) {
-          if (!skip.has(entry.name)) await walk(path.join(dir, entry.name), childRel, depth + 1);
+          const skipped = custom ? custom.has(entry.name) : isSkippedSubdirectory(entry.name, siblings);
+          if (!skipped) await walk(path.join(dir, entry.name), childRel, depth + 1);
         } else if (entry.isFile()) {
           out.push(childRel);
         }

@@ -6,6 +6,7 @@ import type { SafeInstallConfig } from '../../config/schema';
 import { DependencyIntelligence } from '../../engine/dependencyIntelligence';
 import { addRegistryFindings } from '../../engine/registryScan';
 import { scanWorkspace, type WorkspaceScan } from '../../engine/scanWorkspace';
+import { addSourceFindings, type ProjectInspector } from '../../engine/sourceScan';
 import { createClientsForProject, fileSystemConfigIo } from '../../intelligence/context';
 import { networkIntelligence } from '../../intelligence/networkFindings';
 import type { RegistryClients } from '../../registry/index';
@@ -18,7 +19,8 @@ import type { CliCommand, CliIo } from '../command';
 import { formatJson } from '../format/json';
 import { formatSarif } from '../format/sarif';
 import { formatText, useColour } from '../format/text';
-import { buildScanReport, type ScanReport } from '../scanReport';
+import { buildScanReport, type ReportDetails, type ScanReport } from '../scanReport';
+import { parseScanInstalledArgs, scanInstalled, SCAN_INSTALLED_USAGE, type InstalledInspector } from './scanInstalled';
 import { CLI_VERSION } from '../version';
 import { UsageError } from '../usageError';
 
@@ -26,12 +28,16 @@ import { UsageError } from '../usageError';
 export const SCAN_SUMMARY = 'Check every manifest under a folder for typosquats, known malware and risky packages';
 
 export const SCAN_USAGE = `Usage: safe-install scan [PATH] [options]
+       safe-install scan --installed [--python INTERPRETER] [--node-modules DIR]... [--format text|json]
 
 Finds every requirements*.txt, pyproject.toml, package.json, Cargo.toml, go.mod and Gemfile under PATH
 (default: the current folder) and reports what the editor would: typosquats, parse errors, config problems,
 and what the registries and OSV say about each dependency (known malware, unknown packages, brand-new
 packages or releases, changed owners, install scripts, ...). Registries are the ones your package managers
 are configured for (npmrc, pip.conf, GOPROXY, cargo and gem config), else safe-install.toml [registries].
+It also inspects the project's own source (rule ids source/<rule>): install hooks (setup.py, build.rs,
+lifecycle scripts, .pth files ...), download-and-run, credential reads, obfuscation, exfiltration. A source
+finding's ecosystem is that of the nearest manifest above its file (null when there is none).
 Skips node_modules, .git, virtualenvs, vendor/, Cargo's target/ and other third-party folders; never
 follows symlinked folders.
 
@@ -40,9 +46,13 @@ Options:
   --fail-on SEVERITY         Exit 1 when a finding is at least this severe:
                              error (default), warning, information, hint, or none
   --offline                  No network: registry checks use cached answers only
-  -h, --help                 Show this help
+  --no-source                Skip source inspection; check the manifests only
+  --verbose                  Text format: list every dependency whose registry checks could not complete
+                             (by default they are summed up, one line per cause)
+${SCAN_INSTALLED_USAGE}  -h, --help                 Show this help
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error.
+With --installed: 1 when anything installed is high or critical (an editor error), else 0.
 `;
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -59,6 +69,10 @@ export interface ScanCommandDeps {
   parse?: (kind: ManifestKind, text: string) => ParsedManifest;
   /** Builds the registry clients (tests); default: the user's package-manager config, the per-user cache, the network. */
   createClients?(config: SafeInstallConfig, projectDir: string, io: CliIo): Promise<RegistryClients>;
+  /** Source inspection of a folder (tests); default: inspectProject. */
+  inspectProject?: ProjectInspector;
+  /** What `--installed` runs (tests); default: inspectInstalled. */
+  inspectInstalled?: InstalledInspector;
 }
 
 const DEFAULT_DEPS: ScanCommandDeps = {
@@ -72,6 +86,8 @@ interface ScanArguments {
   format: Format;
   failOn: FailOn;
   offline: boolean;
+  source: boolean;
+  verbose: boolean;
 }
 
 function parseScanArguments(argv: string[], cwd: string): ScanArguments | 'help' {
@@ -85,6 +101,8 @@ function parseScanArguments(argv: string[], cwd: string): ScanArguments | 'help'
         format: { type: 'string', short: 'f' },
         'fail-on': { type: 'string' },
         offline: { type: 'boolean' },
+        'no-source': { type: 'boolean' },
+        verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -98,7 +116,14 @@ function parseScanArguments(argv: string[], cwd: string): ScanArguments | 'help'
   if (!isOneOf(FORMATS, format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
   const failOn = values['fail-on'] ?? 'error';
   if (!isOneOf(FAIL_ON, failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not '${failOn}'`);
-  return { target: path.resolve(cwd, positionals[0] ?? '.'), format, failOn, offline: values.offline ?? false };
+  return {
+    target: path.resolve(cwd, positionals[0] ?? '.'),
+    format,
+    failOn,
+    offline: values.offline ?? false,
+    source: !(values['no-source'] ?? false),
+    verbose: values.verbose ?? false,
+  };
 }
 
 function isOneOf<T extends string>(options: readonly T[], value: string): value is T {
@@ -132,6 +157,16 @@ async function registryStage(scan: WorkspaceScan, offline: boolean, deps: ScanCo
 /** Builds the `scan` subcommand around its dependencies. */
 export function createScanCommand(deps: ScanCommandDeps = DEFAULT_DEPS): CliCommand {
   return async (argv: string[], io: CliIo): Promise<number> => {
+    if (argv.includes('--installed')) {
+      if (argv.includes('--help') || argv.includes('-h')) {
+        io.stdout(SCAN_USAGE);
+        return 0;
+      }
+      return scanInstalled(parseScanInstalledArgs(argv), io, deps.inspectInstalled);
+    }
+    for (const flag of ['--python', '--node-modules']) {
+      if (argv.some((arg) => arg === flag || arg.startsWith(`${flag}=`))) throw new UsageError(`${flag} only applies with --installed`);
+    }
     const args = parseScanArguments(argv, io.cwd);
     if (args === 'help') {
       io.stdout(SCAN_USAGE);
@@ -154,13 +189,25 @@ export function createScanCommand(deps: ScanCommandDeps = DEFAULT_DEPS): CliComm
       userConfigPath: defaultUserConfigPath(io.env, io.env['HOME'] || deps.homeDir()),
       ...(deps.parse ? { parse: deps.parse } : {}),
     });
-    const notes = [...scan.notes, ...(await registryStage(scan, args.offline, deps, io))];
+    // Source inspection reads disk and burns CPU while the registry stage waits on the network: run both at once.
+    const [registryNotes] = await Promise.all([
+      registryStage(scan, args.offline, deps, io),
+      args.source
+        ? addSourceFindings(scan, {
+            target: args.target,
+            targetIsDirectory: targetKind === 'directory',
+            readText: (file) => deps.fs.readText(file),
+            ...(deps.inspectProject ? { inspect: deps.inspectProject } : {}),
+          })
+        : Promise.resolve(0),
+    ]);
     // Notes (limits hit, unreadable files) go to stderr so machine-readable stdout stays one document.
-    for (const note of notes) io.stderr(`safe-install: note: ${note}\n`);
-    const report = buildScanReport(scan);
+    for (const note of [...scan.notes, ...registryNotes]) io.stderr(`safe-install: note: ${note}\n`);
+    const details: ReportDetails = { unavailableReasons: new Map() };
+    const report = buildScanReport(scan, details);
     if (args.format === 'json') io.stdout(formatJson(report));
     else if (args.format === 'sarif') io.stdout(formatSarif(report, CLI_VERSION));
-    else io.stdout(formatText(report, { colour: useColour(io.isTTY, io.env) }));
+    else io.stdout(formatText(report, { colour: useColour(io.isTTY, io.env), verbose: args.verbose, unavailableReasons: details.unavailableReasons }));
     return exitCodeFor(report, args.failOn);
   };
 }
