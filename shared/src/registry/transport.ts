@@ -3,7 +3,7 @@
  * (read from the environment we are given, not the process's) and extra CA certificates on top of
  * Node's bundled roots (NODE_EXTRA_CA_CERTS already applies; npm's `cafile` and pip's `cert` add more).
  */
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { EnvHttpProxyAgent, interceptors, request, type Dispatcher } from 'undici';
 import type { Transport } from './http';
 
@@ -30,8 +30,11 @@ export function createDispatcher(options: TransportOptions): Dispatcher {
   agentOptions.httpProxy = httpProxy ?? '';
   agentOptions.httpsProxy = httpsProxy ?? httpProxy ?? '';
   if (ca) {
-    agentOptions.connect = { ca };
-    agentOptions.requestTls = { ca };
+    // One secure context for every connection: handing `ca` to each connect re-parses the whole bundle
+    // per TLS handshake (seconds per scan when pip's `cert` names the system bundle).
+    const secureContext = createSecureContext({ ca });
+    agentOptions.connect = { secureContext };
+    agentOptions.requestTls = { secureContext };
   }
   return new EnvHttpProxyAgent(agentOptions).compose(interceptors.redirect({ maxRedirections: 5 }));
 }
