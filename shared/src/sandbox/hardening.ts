@@ -20,7 +20,8 @@ export const VOLUME_MOUNT = '/si';
  * build phase, where package code runs, may write only here (the main volume is read-only then), so a
  * build that fills the disk stops with ENOSPC at the cap and never touches the host's disk.
  */
-export const BUILD_MOUNT = '/si/build';
+// Beside /si, not inside it: a mount point below the read-only run volume could not be created.
+export const BUILD_MOUNT = '/build';
 /** HOME inside the sandbox: a small tmpfs, gone when the container stops. */
 export const SANDBOX_HOME = '/home/si';
 /** Where a host CA bundle appears inside the fetch container (the path Debian's tools read). */

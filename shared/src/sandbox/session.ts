@@ -140,11 +140,12 @@ export class SandboxSession {
     const network = phase === 'build' ? 'none' : this.options.fetchNetwork;
     const started = this.now();
     this.options.progress({ type: 'phase', phase, state: 'start', network });
-    if (!this.volumeCreated) {
-      await this.options.engine.createVolume(this.volumeName, { [RUN_LABEL]: this.runId });
-      this.volumeCreated = true;
-    }
-    if (!this.buildVolumeCreated) await this.createBuildArea();
+    // Both volumes at once; the keeper starts beside the first phase container (it only has to run before the phase ends).
+    const volumes: Array<Promise<unknown>> = [];
+    if (!this.volumeCreated) volumes.push(this.options.engine.createVolume(this.volumeName, { [RUN_LABEL]: this.runId }).then(() => { this.volumeCreated = true; }));
+    let needKeeper = false;
+    if (!this.buildVolumeCreated) volumes.push(this.createBuildVolume().then((capped) => { needKeeper = capped; }));
+    await Promise.all(volumes);
     const config = phaseContainerConfig({
       runId: this.runId,
       phase,
@@ -157,9 +158,12 @@ export class SandboxSession {
       readOnlyFiles: phase === 'fetch' ? this.options.readOnlyFiles : [],
     });
     const t0 = this.now();
-    const container = await this.options.engine.startContainer(config);
+    const [launched, keeper] = await Promise.allSettled([this.options.engine.startContainer(config), needKeeper ? this.startKeeper() : Promise.resolve()]);
     this.startupMs += this.now() - t0;
-    this.live.add(container);
+    if (launched.status === 'fulfilled') this.live.add(launched.value);
+    if (launched.status === 'rejected') throw launched.reason;
+    if (keeper.status === 'rejected') throw keeper.reason;
+    const container = launched.value;
     const onAbort = (): void => { void container.stop().catch(() => undefined); };
     this.controller.signal.addEventListener('abort', onAbort, { once: true });
     try {
@@ -173,7 +177,7 @@ export class SandboxSession {
         await container.putArchive(dirTar(['area', 'area/tmp']), BUILD_MOUNT);
       } else {
         // A run may start with a build phase; the capped area's root belongs to the sandbox user.
-        await runner.run({ label: 'prepare the build area', argv: ['mkdir', '-p', BUILD_TMP] }, { allowFailure: true });
+        await runner.run({ label: 'prepare the build area', argv: ['mkdir', '-p', BUILD_TMP], workingDir: BUILD_MOUNT }, { allowFailure: true });
       }
       const value = await fn(runner);
       this.checkAlive();
@@ -216,7 +220,8 @@ export class SandboxSession {
         progress({ type: 'log', phase, stream: 'info', line: `$ ${step.argv.join(' ')}` });
         const result = await container.exec(step.argv, {
           ...(step.env ? { env: step.env } : {}),
-          workingDir: step.workingDir ?? VOLUME_DIRS.work,
+          // Package code starts in the writable build area; fetch steps in the run volume's work folder.
+          workingDir: step.workingDir ?? (phase === 'build' ? VOLUME_DIRS.build : VOLUME_DIRS.work),
           signal,
           onLine: (stream, line) => progress({ type: 'log', phase, stream, line }),
         });
@@ -234,32 +239,30 @@ export class SandboxSession {
   }
 
   /**
-   * The build area: a tmpfs volume capped at `limits.diskBytes`, held mounted by a keeper container between
-   * phases. An engine that cannot make tmpfs volumes gets a plain one, and the report says it is uncapped.
+   * The build area: a tmpfs volume capped at `limits.diskBytes` (true), held mounted by a keeper container
+   * between phases. An engine that cannot make tmpfs volumes gets a plain one (false), and the report says it is uncapped.
    */
-  private async createBuildArea(): Promise<void> {
+  private async createBuildVolume(): Promise<boolean> {
     const bytes = this.options.limits.diskBytes;
     const labels = { [RUN_LABEL]: this.runId };
-    let capped = false;
     if (bytes > 0) {
       try {
         await this.options.engine.createVolume(this.buildVolumeName, labels, { tmpfsBytes: bytes });
         this.buildVolumeCreated = true;
-        capped = true;
+        this.notes.push(`sandbox: package code could write only to a build area capped at ${Math.round(bytes / 1024 ** 2)} MiB (tmpfs; it also counts against the memory limit), HOME and /tmp`);
+        return true;
       } catch (error) {
         this.options.progress({ type: 'log', phase: 'plan', stream: 'warning', line: `the engine could not create a size-capped build area (${error instanceof Error ? error.message : String(error)}); using a plain volume` });
       }
     }
-    if (!capped) {
-      await this.options.engine.createVolume(this.buildVolumeName, labels);
-      this.buildVolumeCreated = true;
-      this.notes.push('sandbox: the build area is NOT size-capped here (a build could fill the engine\'s disk until the timeout)');
-      return;
-    }
-    const t0 = this.now();
+    await this.options.engine.createVolume(this.buildVolumeName, labels);
+    this.buildVolumeCreated = true;
+    this.notes.push('sandbox: the build area is NOT size-capped here (a build could fill the engine\'s disk until the timeout)');
+    return false;
+  }
+
+  private async startKeeper(): Promise<void> {
     this.keeper = await this.options.engine.startContainer(keeperContainerConfig({ runId: this.runId, image: this.options.image, limits: this.options.limits, buildVolumeName: this.buildVolumeName }));
-    this.startupMs += this.now() - t0;
-    this.notes.push(`sandbox: package code could write only to a build area capped at ${Math.round(bytes / 1024 ** 2)} MiB (tmpfs; it also counts against the memory limit), HOME and /tmp`);
   }
 
   /** Removes every container still alive and the volumes; safe to call twice. */

@@ -71,19 +71,20 @@ test('phases run in separate containers, copy out after stop, and everything is 
   } finally {
     await s.close();
   }
-  // The keeper (holding the capped build area mounted between phases), then one container per phase.
+  // One container per phase, plus the keeper that holds the capped build area mounted between phases.
   assert.equal(engine.created.length, 3);
-  const [keeper, fetch, build] = engine.created;
+  const keeper = engine.created.find((c) => c.Labels!['org.safe-install.phase'] === 'keeper');
+  const [fetch, build] = engine.created.filter((c) => c !== keeper);
   assert.equal(keeper!.Labels!['org.safe-install.phase'], 'keeper');
   assert.equal(keeper!.HostConfig!.NetworkMode, 'none');
-  assert.deepEqual(keeper!.HostConfig!.Mounts, [{ Type: 'volume', Source: `${s.volumeName}-build`, Target: '/si/build', ReadOnly: true }]);
+  assert.deepEqual(keeper!.HostConfig!.Mounts, [{ Type: 'volume', Source: `${s.volumeName}-build`, Target: '/build', ReadOnly: true }]);
   assert.deepEqual(engine.volumeOptions.get(`${s.volumeName}-build`), { tmpfsBytes: DEFAULT_LIMITS.diskBytes }, 'the build area is a capped tmpfs');
   assert.equal(fetch!.HostConfig!.NetworkMode, 'host');
   assert.equal(build!.HostConfig!.NetworkMode, 'none');
   // Package code runs in the build phase: the run volume is read-only, only the capped area is writable.
-  assert.deepEqual(build!.HostConfig!.Mounts!.map((m) => `${m.Target}:${m.ReadOnly ? 'ro' : 'rw'}`), ['/si:ro', '/si/build:rw']);
-  assert.deepEqual(fetch!.HostConfig!.Mounts!.map((m) => `${m.Target}:${m.ReadOnly ? 'ro' : 'rw'}`), ['/si:rw', '/si/build:rw']);
-  assert.ok(build!.Env!.includes('TMPDIR=/si/build/area/tmp'));
+  assert.deepEqual(build!.HostConfig!.Mounts!.map((m) => `${m.Target}:${m.ReadOnly ? 'ro' : 'rw'}`), ['/si:ro', '/build:rw']);
+  assert.deepEqual(fetch!.HostConfig!.Mounts!.map((m) => `${m.Target}:${m.ReadOnly ? 'ro' : 'rw'}`), ['/si:rw', '/build:rw']);
+  assert.ok(build!.Env!.includes('TMPDIR=/build/area/tmp'));
   assert.ok(fetch!.Env!.includes('HTTPS_PROXY=http://p:1'));
   assert.ok(!build!.Env!.some((e) => e.startsWith('HTTPS_PROXY')), 'the build phase gets no proxy');
   assert.equal(engine.live.size, 0);
