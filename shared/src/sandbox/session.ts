@@ -271,18 +271,19 @@ export class SandboxSession {
     this.timer = undefined;
     await Promise.all([...this.live].map((c) => c.remove()));
     this.live.clear();
-    if (this.keeper) {
-      await this.keeper.remove();
-      this.keeper = undefined;
-    }
-    if (this.buildVolumeCreated) {
-      await this.options.engine.removeVolume(this.buildVolumeName);
-      this.buildVolumeCreated = false;
-    }
-    if (this.volumeCreated) {
-      await this.options.engine.removeVolume(this.volumeName);
-      this.volumeCreated = false;
-    }
+    // The run volume goes while the keeper is removed; the build area once nothing holds it.
+    const keeper = this.keeper;
+    this.keeper = undefined;
+    const main = this.volumeCreated ? this.options.engine.removeVolume(this.volumeName) : Promise.resolve();
+    this.volumeCreated = false;
+    const area = (async (): Promise<void> => {
+      await keeper?.remove();
+      if (this.buildVolumeCreated) {
+        this.buildVolumeCreated = false;
+        await this.options.engine.removeVolume(this.buildVolumeName);
+      }
+    })();
+    await Promise.all([main, area]);
   }
 
   /** Milliseconds left before the deadline. */
