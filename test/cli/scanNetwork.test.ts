@@ -4,38 +4,14 @@
  * `pip.conf` and the user's safe-install config — never through a test-only switch.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Log } from 'sarif';
 import type { ReportFinding, ScanReport } from '../../shared/src/cli/scanReport';
 import { RegistryServer } from '../support/registryServer';
 import { cliBuilt, makeWorkspace, runBuiltCli, type CliRun } from './cliHarness';
-
-/** A temporary HOME whose package-manager and safe-install config point at `base`. */
-interface FakeUser {
-  home: string;
-  configHome: string;
-  env: Record<string, string>;
-}
-
-async function fakeUser(base: string, extraConfig = ''): Promise<FakeUser> {
-  const home = await mkdtemp(path.join(os.tmpdir(), 'safe-install-user-'));
-  const configHome = path.join(home, '.config');
-  await mkdir(path.join(configHome, 'safe-install'), { recursive: true });
-  await mkdir(path.join(configHome, 'pip'), { recursive: true });
-  await writeFile(path.join(home, '.npmrc'), `registry=${base}/npm/\n`);
-  await writeFile(path.join(configHome, 'pip', 'pip.conf'), `[global]\nindex-url = ${base}/pypi/simple\n`);
-  // What no package manager config names: OSV, npm's download counts and PyPI's JSON API.
-  await writeFile(
-    path.join(configHome, 'safe-install', 'config.toml'),
-    `[registries]\nosv = "${base}/osv"\nnpm_downloads = "${base}/npm-downloads"\npypi_json = "${base}/pypi/pypi"\n${extraConfig}`,
-  );
-  // PIP_CONFIG_FILE keeps the machine's /etc/pip.conf out of the test.
-  return { home, configHome, env: { HOME: home, XDG_CACHE_HOME: path.join(home, '.cache'), PIP_CONFIG_FILE: path.join(configHome, 'pip', 'pip.conf') } };
-}
+import { fakeUser, type FakeUser } from './fakeUser';
 
 async function scan(t: TestContext, user: FakeUser, args: string[]): Promise<CliRun | undefined> {
   if (!cliBuilt()) {

@@ -92,20 +92,43 @@ function defaultLevel(rule: string): Result.level {
   return DEFAULT_LEVELS[rule] ?? 'error';
 }
 
+const LEVEL_RANK: Record<Result.level, number> = { none: 0, note: 1, warning: 2, error: 3 };
+
+/**
+ * Source-inspection rules (`source/<rule>`) have no fixed severity: the scanner scores each finding by what
+ * else is in the file and whether it runs at install time. Their entry describes the rule generically and
+ * takes the most severe level the rule has in this report as its default.
+ */
+function sourceRule(id: string, findings: readonly ReportFinding[]): { description: { name: string; text: string; help: string }; level: Result.level } {
+  const rule = id.slice('source/'.length);
+  let level: Result.level = 'note';
+  for (const finding of findings) if (finding.rule === id && LEVEL_RANK[LEVEL[finding.severity]] > LEVEL_RANK[level]) level = LEVEL[finding.severity];
+  return {
+    description: {
+      name: `Source${rule.replace(/(^|[-_/])([a-z0-9])/g, (_, _sep: string, c: string) => c.toUpperCase())}`,
+      text: `Source inspection: the project's own code matches the '${rule}' rule.`,
+      help: 'Read the matched lines. Code that runs at install time (setup.py, build.rs, lifecycle scripts, .pth files) or pairs a capability (network, spawn, file read) with a threat indicator scores higher.',
+    },
+    level,
+  };
+}
+
 /** `--format sarif`: a SARIF 2.1.0 log that GitHub code scanning accepts (relative URIs, 1-based regions). */
 export function formatSarif(report: ScanReport, toolVersion: string): string {
   const ruleIds = [...new Set([...Object.keys(RULE_DESCRIPTIONS), ...report.findings.map((f) => f.rule)])];
   const rules: ReportingDescriptor[] = ruleIds.map((id) => {
-    const description = RULE_DESCRIPTIONS[id] ?? { name: id, text: id, help: id };
+    const source = id.startsWith('source/') ? sourceRule(id, report.findings) : undefined;
+    const description = source?.description ?? RULE_DESCRIPTIONS[id] ?? { name: id, text: id, help: id };
     return {
       id,
       name: description.name,
       shortDescription: { text: description.text },
       fullDescription: { text: description.text },
       help: { text: description.help },
-      defaultConfiguration: { level: defaultLevel(id) },
+      defaultConfiguration: { level: source?.level ?? defaultLevel(id) },
     };
   });
+  const seen = new Map<string, number>();
   const results: Result[] = report.findings.map((finding) => ({
     ruleId: finding.rule,
     ruleIndex: ruleIds.indexOf(finding.rule),
@@ -125,7 +148,7 @@ export function formatSarif(report: ScanReport, toolVersion: string): string {
         },
       },
     ],
-    partialFingerprints: { 'safeInstallFinding/v1': fingerprint(finding) },
+    partialFingerprints: { 'safeInstallFinding/v1': fingerprint(finding, seen) },
     ...(finding.package || finding.ecosystem ? { properties: { package: finding.package, ecosystem: finding.ecosystem } } : {}),
   }));
   const log: Log = {
@@ -148,8 +171,14 @@ function artifactLocation(file: string): { uri: string; uriBaseId?: string } {
   return { uri: file.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
 }
 
-/** Stable across line moves: what is wrong and where by file and package, not by line number. */
-function fingerprint(finding: ReportFinding): string {
-  const key = [finding.rule, finding.file, finding.ecosystem ?? '', finding.package, finding.package ? '' : finding.message].join('\u0000');
+/**
+ * Stable across line moves: what is wrong and where by file and package, not by line number. Findings
+ * that would share a key (two alike source findings in one file) are told apart by their order.
+ */
+function fingerprint(finding: ReportFinding, seen: Map<string, number>): string {
+  const base = [finding.rule, finding.file, finding.ecosystem ?? '', finding.package, finding.package ? '' : finding.message].join('\u0000');
+  const occurrence = seen.get(base) ?? 0;
+  seen.set(base, occurrence + 1);
+  const key = occurrence === 0 ? base : `${base}\u0000${occurrence}`;
   return createHash('sha256').update(key).digest('hex').slice(0, 32);
 }

@@ -78,7 +78,7 @@ const FILES_SHOWN = 3;
 function unavailableSummary(findings: readonly ReportFinding[], reasons: ReadonlyMap<ReportFinding, readonly string[]> | undefined, style: Palette): string[] {
   const causes = new Map<string, { count: number; files: Set<string> }>();
   for (const finding of findings) {
-    for (const cause of reasons?.get(finding) ?? reasonsFromMessage(finding.message)) {
+    for (const cause of (reasons?.get(finding) ?? reasonsFromMessage(finding.message)).map(withoutRepeats)) {
       const entry = causes.get(cause) ?? { count: 0, files: new Set<string>() };
       entry.count++;
       entry.files.add(finding.file);
@@ -95,6 +95,11 @@ function unavailableSummary(findings: readonly ReportFinding[], reasons: Readonl
     });
   out.push(style.dim(`(${plural(findings.length, 'dependency line', 'dependency lines')} unverified; --verbose lists each one)`));
   return out;
+}
+
+/** One client may report the same failure for several indexes ("x; x"): say it once. */
+function withoutRepeats(cause: string): string {
+  return [...new Set(cause.split('; '))].join('; ');
 }
 
 /** Fallback for reports built without details: the causes are the message's tail, joined by '; '. */
