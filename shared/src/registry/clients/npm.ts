@@ -92,9 +92,11 @@ export class NpmClient implements RegistryClient {
     }
     if (response.status !== 200) return { status: 'not-found', checked: [registry] };
     const doc = obj(response.json);
-    if (!doc || !obj(doc.versions)) {
-      // A packument without versions is an unpublished package: npm cannot install it.
-      if (doc && obj(doc.time)?.unpublished) return { status: 'not-found', checked: [registry] };
+    const versions = obj(doc?.versions);
+    if (!doc || !versions || Object.keys(versions).length === 0) {
+      // A packument without versions is an unpublished package: npm cannot install it. npm's security team
+      // leaves a stub with empty `versions` and `dist-tags` where it removed malware (flatmap-stream).
+      if (doc && (obj(doc.time)?.unpublished || versions)) return { status: 'not-found', checked: [registry] };
       return { status: 'unavailable', reason: `${new URL(registry).host} answered JSON that is not a packument` };
     }
     const info = packumentToInfo(name, registry, doc);
