@@ -29,6 +29,6 @@ it('the .vsix allow-list ships the bundles, their data and the package documents
     assert.ok(files.includes(required), `${required} missing from ${files.join(', ')}`);
   }
   // Grammars and language configurations (syntaxes/), the icon and walkthrough pages (media/) are contributions too.
-  const unexpected = files.filter((f) => !/^(package\.json|LICENSE|README\.md|CHANGELOG\.md|dist\/(extension|server|cli)\.js|dist\/data\/.+|syntaxes\/[^/]+\.json|media\/[^.][^/]*(\/[^/]+)?\.(svg|png|md))$/.test(f));
+  const unexpected = files.filter((f) => !/^(package\.json|LICENSE|README\.md|CHANGELOG\.md|dist\/(extension|server|cli)\.js|dist\/data\/.+|syntaxes\/[^/]+\.json|media\/[^.][^/]*(\/[^/]+)?\.(svg|png|md)|docs\/screenshots\/[^/]+\.png)$/.test(f));
   assert.deepEqual(unexpected, [], 'only allow-listed files are packaged (no sources, maps, tests)');
 });

@@ -11,7 +11,7 @@ import path from 'node:path';
 /** The repository root. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 
-const SHIPPED = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'media', 'syntaxes',
+const SHIPPED = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'media', 'syntaxes', 'docs/screenshots',
   'dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/data'];
 
 function run(cmd: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
@@ -43,7 +43,7 @@ export async function packageVsix(): Promise<string> {
   }
   const out = path.join(staging, 'safe-install.vsix');
   const vsce = path.join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const res = await run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out], staging);
+  const res = await run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--skip-license', '--out', out], staging);
   if (res.code !== 0) throw new Error(`vsce package failed:\n${res.output}`);
   return out;
 }
