@@ -50,6 +50,8 @@ export interface ServerOptions {
   quietMs?: number;
   /** Checks that run after the offline findings are published (registry look-ups come here). */
   extraStages?: FindingStage[];
+  /** Started, not awaited, once the client is initialized (vault recovery); `log` writes to the connection console. */
+  onInitialized?: (log: (message: string) => void) => Promise<void>;
 }
 
 /** The project's effective config with the editor settings of one document applied on top (they may only switch things off or go offline). */
@@ -282,6 +284,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
 
   connection.onInitialized(() => {
+    if (options.onInitialized) void options.onInitialized((message) => connection.console.info(message)).catch((error: unknown) => log('safe-install: start-up task failed', error));
     if (capabilities.workspace?.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders((event) => {
         roots.change(event.added, event.removed);

@@ -5,8 +5,9 @@ import type { CliIo } from './command';
 /**
  * Puts back credential files that a killed unsandboxed install left in the vault, before any command runs,
  * and says so on stderr. A failure here is reported but never stops the command the user asked for.
+ * The language server calls it too, with `stderr` writing to its connection console.
  */
-export async function recoverVaultAtStartup(io: CliIo): Promise<void> {
+export async function recoverVaultAtStartup(io: Pick<CliIo, 'stderr' | 'env'>): Promise<void> {
   try {
     const report = await recoverVault({ homeDir: os.homedir(), env: io.env });
     if (report.status === 'recovered') {
