@@ -21,11 +21,12 @@ export interface ScanInstalledOptions {
 /** Seam for tests: the real inspectInstalled by default. */
 export type InstalledInspector = (opts: InstalledOptions) => Promise<InstalledReport>;
 
-/** Help text for the lead to merge into `scan --help`. */
-export const SCAN_INSTALLED_USAGE = `  --installed               Inspect what is installed instead of a project: .pth hooks in the
-                            interpreter's site-packages and install scripts under node_modules
-  --python INTERPRETER      With --installed: the Python whose site-packages to check (default python3)
-  --node-modules DIR        With --installed: a node_modules folder to check (repeatable; default ./node_modules)
+/** The `--installed` options as `scan --help` lists them. */
+export const SCAN_INSTALLED_USAGE = `  --installed                Inspect what is installed instead of a project: .pth hooks in the
+                             interpreter's site-packages and install scripts under node_modules
+  --python INTERPRETER       With --installed: the Python whose site-packages to check (default python3)
+  --node-modules DIR         With --installed: a node_modules folder to check (repeatable;
+                             default ./node_modules)
 `;
 
 /** Parses `--python`, `--node-modules` (repeatable) and `--format` from the arguments after `--installed`. */
