@@ -59,3 +59,20 @@ export namespace ShowAuditReportNotification {
   export const method = 'safeInstall/showAuditReport';
   export const type = new NotificationType<AuditReportParams>(method);
 }
+
+/**
+ * Install progress, sent from the engine (the CLI's `install --progress json`, one event per line) to whoever
+ * renders it: the CLI's own display, the editor's install terminal and Installs view.
+ */
+export type {
+  SandboxPhase,
+  PhaseNetwork,
+  PhaseEvent,
+  PackageEvent,
+  BytesEvent,
+  LogEvent,
+  FindingEvent,
+  VerdictEvent,
+  SandboxEvent,
+  ProgressSink,
+} from './sandbox/progress';

@@ -3,7 +3,7 @@
  * from the progress events alone so it never needs the engine's internals. No `vscode` import: tested in Node.
  */
 import type { Ecosystem } from '../../../shared/src/model';
-import type { FindingEvent, SandboxEvent, SandboxPhase, VerdictEvent } from '../../../shared/src/sandbox/progress';
+import type { FindingEvent, SandboxEvent, SandboxPhase, VerdictEvent } from '../../../shared/src/protocol';
 
 /** What the user asked for. */
 export interface InstallRequest {

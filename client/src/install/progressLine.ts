@@ -3,7 +3,7 @@
  * progress event (shared/src/sandbox/progress.ts); any other JSON object is the run's final report.
  * The child's output is untrusted text, so every field is checked before the editor shows it.
  */
-import type { SandboxEvent, SandboxPhase } from '../../../shared/src/sandbox/progress';
+import type { SandboxEvent, SandboxPhase } from '../../../shared/src/protocol';
 
 /** What one output line carried. */
 export type ProgressLine =

@@ -3,7 +3,7 @@
  * line discipline, so a bare `\n` would not return the cursor), and control characters from package
  * output neutralised so a hostile build log cannot move the cursor, retitle or rewrite the terminal.
  */
-import type { SandboxEvent } from '../../../shared/src/sandbox/progress';
+import type { SandboxEvent } from '../../../shared/src/protocol';
 import { PHASE_LABELS } from './installRun';
 
 const ESC = '\u001b[';

@@ -3,7 +3,7 @@
  * artifacts with their SHA-256, and the findings. Context values drive the menus (report, re-run, cancel).
  */
 import { EventEmitter, MarkdownString, ThemeIcon, TreeItem, TreeItemCollapsibleState, type TreeDataProvider } from 'vscode';
-import type { FindingEvent } from '../../../shared/src/sandbox/progress';
+import type { FindingEvent } from '../../../shared/src/protocol';
 import type { InstallManager } from '../install/installManager';
 import { isFinished, type ArtifactRow, type InstallRun, type PhaseRow } from '../install/installRun';
 import { phaseIcon, runIcon, severityIcon } from './icons';
