@@ -126,17 +126,36 @@ export interface HttpResponse {
 }
 
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
+/**
+ * How long a host whose name did not resolve (ENOTFOUND) fails at once instead of being looked up again.
+ * Without it every dependency waits for its own failed DNS look-ups and retries (half a minute on a demo
+ * scan without DNS); a name that does not exist now will not exist a second later.
+ */
+const UNRESOLVED_HOST_MEMORY_MS = 30_000;
 const NOT_FOUND = new Set([404, 410]);
 const MAX_ERROR_BODY = 64 * 1024;
 
-/** Counts waiters per host and lets at most `limit` through at once. */
+/**
+ * Counts waiters per host and lets at most `limit` through at once. Until the host has answered once (or
+ * failed to), only one request is let through: a host whose name does not resolve then costs one DNS
+ * look-up, not `limit` of them queued on Node's four resolver threads.
+ */
 class HostLimiter {
   private active = 0;
+  private reached = false;
   private readonly waiting: Array<() => void> = [];
   constructor(private readonly limit: number) {}
 
+  /** The first attempt finished (answer or failure): open up to the full limit. */
+  markReached(): void {
+    if (this.reached) return;
+    this.reached = true;
+    // Woken waiters count themselves active only once they resume, so count the grants here.
+    for (let free = this.limit - this.active; free > 0 && this.waiting.length > 0; free--) this.waiting.shift()?.();
+  }
+
   async acquire(signal: AbortSignal): Promise<() => void> {
-    if (this.active < this.limit) {
+    if (this.active < (this.reached ? this.limit : 1)) {
       this.active++;
       return () => this.release();
     }
@@ -185,6 +204,15 @@ function isJsonContentType(contentType: string | undefined): boolean {
   return contentType === undefined || /json/i.test(contentType);
 }
 
+/** The system error code of a network failure (`ENOTFOUND`, `ECONNREFUSED` …), on the error or its cause. */
+function networkErrorCode(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 4; current = (current as Error & { cause?: unknown }).cause, depth++) {
+    const code = (current as Error & { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+  }
+  return undefined;
+}
+
 function describeNetworkError(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as Error & { code?: string }).code;
@@ -201,6 +229,8 @@ export class HttpClient {
   networkRequests = 0;
   private readonly limiters = new Map<string, HostLimiter>();
   private readonly widenedSignals = new WeakSet<AbortSignal>();
+  /** Hosts whose name did not resolve, with the failure and until when it is repeated without asking. */
+  private readonly unresolvedHosts = new Map<string, { until: number; error: HttpError }>();
   readonly settings: HttpSettings;
 
   constructor(
@@ -289,6 +319,8 @@ export class HttpClient {
     }
     const request: HttpRequest = { method, url, headers };
     if (options.body !== undefined) request.body = options.body;
+    const unresolved = this.unresolvedHosts.get(host);
+    if (unresolved && unresolved.until > this.clock.now()) throw unresolved.error;
 
     for (let attempt = 0; ; attempt++) {
       if (options.signal.aborted) throw new HttpError('aborted', `request to ${host} was cancelled`);
@@ -342,10 +374,18 @@ export class HttpClient {
     options.signal.addEventListener('abort', onOuterAbort, { once: true });
     let release: (() => void) | undefined;
     let response: TransportResponse | undefined;
+    const limiter = this.limiterFor(host);
     try {
-      release = await this.limiterFor(host).acquire(controller.signal);
+      release = await limiter.acquire(controller.signal);
+      // The host may have proved unresolvable while this request waited its turn.
+      const unresolved = this.unresolvedHosts.get(host);
+      if (unresolved && unresolved.until > this.clock.now()) throw unresolved.error;
       this.networkRequests++;
-      response = await this.transport(request, controller.signal);
+      try {
+        response = await this.transport(request, controller.signal);
+      } finally {
+        limiter.markReached();
+      }
       const status = response.status;
       if (RETRYABLE.has(status)) {
         response.discard();
@@ -384,8 +424,14 @@ export class HttpClient {
       const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
       if (reason instanceof HttpError) throw reason;
       if (error instanceof HttpError) throw error;
+      const failure = new HttpError('network', `cannot reach ${host}: ${describeNetworkError(error)}`);
+      if (networkErrorCode(error) === 'ENOTFOUND') {
+        // The name does not resolve: no retry, and the host's other requests fail at once for a while.
+        this.unresolvedHosts.set(host, { until: this.clock.now() + UNRESOLVED_HOST_MEMORY_MS, error: failure });
+        throw failure;
+      }
       // Connection refused/reset and similar: worth another try.
-      return { kind: 'retry', error: new HttpError('network', `cannot reach ${host}: ${describeNetworkError(error)}`) };
+      return { kind: 'retry', error: failure };
     } finally {
       clearTimeout(timer);
       options.signal.removeEventListener('abort', onOuterAbort);
