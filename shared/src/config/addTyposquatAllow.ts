@@ -1,5 +1,5 @@
 import { parse } from 'smol-toml';
-import { findKey, findTable, tomlLayout, type TomlKeyLocation } from './tomlLayout';
+import { scanToml, type TomlArrayNode, type TomlTableNode } from '../toml/scanner';
 
 interface Insertion {
   at: number;
@@ -24,25 +24,22 @@ export function addTyposquatAllow(text: string, entry: string): string {
 
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const quoted = JSON.stringify(entry); // JSON string escapes are valid TOML basic-string escapes.
-  const layout = tomlLayout(text);
+  const table = scanToml(text).root.entries.get('typosquat')?.node;
+  const allowNode = table?.type === 'table' ? table.entries.get('allow')?.node : undefined;
   let insertions: Insertion[];
-  const allowKey = findKey(layout, ['typosquat', 'allow']);
-  const header = findTable(layout, ['typosquat']);
-  const inline = findKey(layout, ['typosquat']);
-  const dotted = layout.keys.filter((key) => key.tablePath.length === 0 && key.path[0] === 'typosquat' && key.path.length > 1);
-  if (allowKey) {
-    insertions = appendToArray(text, allowKey, quoted, eol);
-  } else if (header && !header.arrayOfTables) {
-    insertions = [{ at: lineEnd(text, header.end), text: `${eol}allow = [${quoted}]` }];
-  } else if (inline && text[inline.valueStart] === '{') {
-    const close = inline.valueEnd - 1;
-    const empty = text.slice(inline.valueStart + 1, close).trim() === '';
+  if (allowNode?.type === 'array' && !allowNode.ofTables) {
+    insertions = appendToArray(text, allowNode, quoted, eol);
+  } else if (table?.type === 'table' && table.header) {
+    insertions = [{ at: lineEnd(text, table.header.end), text: `${eol}allow = [${quoted}]` }];
+  } else if (table?.type === 'table' && table.inline) {
+    const close = table.span.end - 1;
+    const empty = text.slice(table.span.start + 1, close).trim() === '';
     insertions = [{ at: close, text: empty ? ` allow = [${quoted}] ` : `, allow = [${quoted}] ` }];
     // Keep `{ a = 1 }` tidy: drop the blank that stood before the brace.
     if (!empty && text[close - 1] === ' ') insertions = [{ at: close - 1, text: `, allow = [${quoted}]` }];
-  } else if (dotted.length > 0) {
-    const last = dotted[dotted.length - 1] as TomlKeyLocation;
-    insertions = [{ at: lineEnd(text, last.valueEnd), text: `${eol}typosquat.allow = [${quoted}]` }];
+  } else if (table?.type === 'table' && lastDottedValueEnd(table) !== undefined) {
+    // Made by root-level `typosquat.x = …` lines: add one more such line after the last of them.
+    insertions = [{ at: lineEnd(text, lastDottedValueEnd(table) ?? text.length), text: `${eol}typosquat.allow = [${quoted}]` }];
   } else {
     // A new table at the end, after one blank line.
     let prefix = '';
@@ -58,14 +55,14 @@ export function addTyposquatAllow(text: string, entry: string): string {
 }
 
 /** Adds one element to an existing array, following its layout (one line, or one element per line). */
-function appendToArray(text: string, key: TomlKeyLocation, quoted: string, eol: string): Insertion[] {
-  const close = key.valueEnd - 1; // the `]`
-  const elements = key.elements ?? [];
+function appendToArray(text: string, array: TomlArrayNode, quoted: string, eol: string): Insertion[] {
+  const close = array.span.end - 1; // the `]`
+  const elements = array.items.map((item) => item.span);
   const last = elements[elements.length - 1];
-  if (!last) return [{ at: key.valueStart + 1, text: quoted }];
+  if (!last) return [{ at: array.span.start + 1, text: quoted }];
   const afterLast = skipBlanksAndComments(text, last.end, close);
   const trailingComma = text[afterLast] === ',';
-  const multiLine = /\n/.test(text.slice(key.valueStart, (elements[0] ?? last).start));
+  const multiLine = /\n/.test(text.slice(array.span.start, (elements[0] ?? last).start));
   if (!multiLine) {
     return trailingComma ? [{ at: afterLast + 1, text: ` ${quoted},` }] : [{ at: last.end, text: `, ${quoted}` }];
   }
@@ -78,6 +75,21 @@ function appendToArray(text: string, key: TomlKeyLocation, quoted: string, eol: 
   if (end < close) insertions.push({ at: end, text: `${eol}${indent}${quoted}${trailingComma ? ',' : ''}` });
   else insertions.push({ at: close, text: ` ${quoted}${trailingComma ? ',' : ''}` });
   return insertions;
+}
+
+/**
+ * Where the last value written through a dotted key (`typosquat.enabled = true`) ends, looking through
+ * tables those keys made; tables with their own `[header]` are sections of their own and are skipped.
+ */
+function lastDottedValueEnd(table: TomlTableNode): number | undefined {
+  let last: number | undefined;
+  for (const { node } of table.entries.values()) {
+    let end: number | undefined;
+    if (node.type === 'table' && !node.inline) end = node.header ? undefined : lastDottedValueEnd(node);
+    else if (!(node.type === 'array' && node.ofTables)) end = node.span.end;
+    if (end !== undefined && (last === undefined || end > last)) last = end;
+  }
+  return last;
 }
 
 /** The offset of the line break (or text end) of the line holding `offset`. */

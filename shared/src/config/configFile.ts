@@ -1,12 +1,11 @@
-import { parse, TomlError } from 'smol-toml';
 import { intelligenceFromToml } from '../intelligence/settings';
 import type { Range } from '../model';
+import { isTable, TomlDocument } from '../toml/document';
 import { readRegistriesTable } from './registriesTable';
-import { LineIndex } from '../text/lineIndex';
 import { CONFIG_RULES, type ConfigFinding } from './configFinding';
+import { readDiskLimit, readNetworkMode, readSandboxImages, type SandboxImages } from './installerSettings';
 import { isCpuLimit, isMemoryLimit } from './limits';
 import type { IntelligenceConfig, RegistriesConfig } from './schema';
-import { findKey, findTable, tomlLayout, type TomlLayout } from './tomlLayout';
 
 /** Every setting a config file may hold, by its dotted TOML key, with the type it has once read. */
 export interface ConfigValues {
@@ -14,6 +13,9 @@ export interface ConfigValues {
   'sandbox.memory_limit': string;
   'sandbox.cpu_limit': string;
   'sandbox.timeout': number;
+  'sandbox.network_mode': string;
+  'sandbox.allow_scripts': string[];
+  'sandbox.disk_limit': string;
   'vault.extra_paths': string[];
   'vault.extra_env_vars': string[];
   'network.allowed_hosts': string[];
@@ -35,6 +37,8 @@ export interface ConfigTableSetting<T> {
  * `[intelligence]` are read as whole tables (the intelligence module's reader owns the latter's keys).
  */
 export type ConfigLayer = { [K in ConfigKey]?: { value: ConfigValues[K]; range: Range } } & {
+  /** `[sandbox.images]`, read entry by entry (a bad entry costs that entry only). */
+  'sandbox.images'?: { value: SandboxImages; range: Range };
   registries?: ConfigTableSetting<RegistriesConfig>;
   intelligence?: ConfigTableSetting<IntelligenceConfig>;
 };
@@ -64,6 +68,9 @@ const KEY_READERS: { [K in ConfigKey]: { read: Reader<ConfigValues[K]>; expected
   'sandbox.memory_limit': { read: readMemory, expected: 'a size such as "512m" or "2g"' },
   'sandbox.cpu_limit': { read: readCpu, expected: 'a positive number of CPUs such as "2" or "0.5"' },
   'sandbox.timeout': { read: readTimeout, expected: 'a positive whole number of seconds' },
+  'sandbox.network_mode': { read: readNetworkMode, expected: 'a Docker network mode such as "bridge", "none" or a network name' },
+  'sandbox.allow_scripts': { read: readStringArray, expected: 'an array of package names' },
+  'sandbox.disk_limit': { read: readDiskLimit, expected: 'a size such as "512m" or "2g", or "0" for no cap' },
   'vault.extra_paths': { read: readStringArray, expected: 'an array of strings' },
   'vault.extra_env_vars': { read: readStringArray, expected: 'an array of strings' },
   'network.allowed_hosts': { read: readStringArray, expected: 'an array of strings' },
@@ -81,31 +88,29 @@ const KNOWN_TABLES = new Set([...Object.keys(KEY_READERS).map((key) => key.split
  * an empty layer; a wrong value is an error at its key and that key is left out; unknown keys are warnings.
  */
 export function readConfigText(text: string): ConfigFileContents {
-  const lines = new LineIndex(text);
-  let document: Record<string, unknown>;
-  try {
-    document = parse(text);
-  } catch (error) {
-    return { layer: {}, findings: [syntaxErrorFinding(error, text, lines)] };
+  const document = new TomlDocument(text);
+  if (!document.valid) {
+    // The scanner could recover the lines that parse, but half a security config is worse than none.
+    const findings = document.errors.map((error): ConfigFinding => ({
+      rule: CONFIG_RULES.error,
+      severity: 'error',
+      message: `${error.message}; the whole file is ignored until it parses`,
+      range: error.range,
+    }));
+    return { layer: {}, findings };
   }
-  const layout = tomlLayout(text);
-  const rangeOf = (path: string[]): Range => keyRange(layout, lines, path);
+  // A table without a `key = ` line of its own (e.g. made by `[a.b]` only) still has the key that made it.
+  const rangeOf = (path: string[]): Range => document.keyRange(path) ?? document.range(0, 0);
   const layer: ConfigLayer = {};
   const findings: ConfigFinding[] = [];
 
-  for (const [tableName, table] of Object.entries(document)) {
+  for (const [tableName, table] of Object.entries(document.value)) {
     if (!KNOWN_TABLES.has(tableName)) {
       findings.push(unknownKey(tableName, rangeOf([tableName])));
       continue;
     }
-    if (!isPlainTable(table)) {
-      findings.push({
-        rule: CONFIG_RULES.error,
-        severity: 'error',
-        message: `'${tableName}' must be a table ([${tableName}])`,
-        range: rangeOf([tableName]),
-        key: tableName,
-      });
+    if (!isTable(table)) {
+      findings.push(notATable(tableName, rangeOf([tableName])));
       continue;
     }
     if (tableName === 'registries' || tableName === 'intelligence') {
@@ -119,6 +124,16 @@ export function readConfigText(text: string): ConfigFileContents {
     for (const [name, raw] of Object.entries(table)) {
       const dotted = `${tableName}.${name}`;
       const range = rangeOf([tableName, name]);
+      if (dotted === 'sandbox.images') {
+        if (!isTable(raw)) {
+          findings.push(notATable(dotted, range));
+          continue;
+        }
+        const images = readSandboxImages(raw, (image) => rangeOf([tableName, name, image]));
+        layer['sandbox.images'] = { value: images.value, range };
+        findings.push(...images.findings);
+        continue;
+      }
       if (!isConfigKey(dotted)) {
         findings.push(unknownKey(dotted, range));
         continue;
@@ -148,47 +163,17 @@ function isConfigKey(key: string): key is ConfigKey {
   return Object.prototype.hasOwnProperty.call(KEY_READERS, key);
 }
 
-function isPlainTable(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+function notATable(key: string, range: Range): ConfigFinding {
+  return { rule: CONFIG_RULES.error, severity: 'error', message: `'${key}' must be a table ([${key}])`, range, key };
 }
 
 function unknownKey(key: string, range: Range): ConfigFinding {
-  const known = [...Object.keys(KEY_READERS), ...Object.keys(DELEGATED_TABLES).map((table) => `[${table}]`)].join(', ');
+  const known = [...Object.keys(KEY_READERS), ...['sandbox.images', ...Object.keys(DELEGATED_TABLES)].map((table) => `[${table}]`)].join(', ');
   return {
     rule: CONFIG_RULES.unknownKey,
     severity: 'warning',
     message: `Unknown setting '${key}' is ignored (known settings: ${known})`,
     range,
     key,
-  };
-}
-
-/** The key as written; a table without a `key = ` line points at its `[header]`; else the file start. */
-function keyRange(layout: TomlLayout, lines: LineIndex, path: string[]): Range {
-  const key = findKey(layout, path);
-  if (key) return lines.rangeAt(key.keyStart, key.keyEnd);
-  const table = findTable(layout, path);
-  if (table) return lines.rangeAt(table.start, table.end);
-  const firstUnder = layout.keys.find((k) => path.every((part, index) => k.path[index] === part));
-  if (firstUnder) return lines.rangeAt(firstUnder.keyStart, firstUnder.keyEnd);
-  return lines.rangeAt(0, 0);
-}
-
-function syntaxErrorFinding(error: unknown, text: string, lines: LineIndex): ConfigFinding {
-  let range = lines.rangeAt(0, 0);
-  let message = error instanceof Error ? error.message : String(error);
-  if (error instanceof TomlError) {
-    // smol-toml reports 1-based line and column; its message repeats the source below a first line.
-    const start = lines.offsetAt({ line: Math.max(0, error.line - 1), character: Math.max(0, error.column - 1) });
-    const lineEnd = lines.offsetAt({ line: Math.max(0, error.line), character: 0 });
-    const end = Math.max(start, Math.min(lineEnd, text.length));
-    range = lines.rangeAt(start, text.slice(start, end).replace(/\r?\n$/, '').length + start);
-    message = error.message.split('\n')[0] ?? message;
-  }
-  return {
-    rule: CONFIG_RULES.error,
-    severity: 'error',
-    message: `${message}; the whole file is ignored until it parses`,
-    range,
   };
 }

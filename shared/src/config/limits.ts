@@ -29,3 +29,13 @@ export function cpuCount(text: string): number | undefined {
   const count = Number(text);
   return count > 0 ? count : undefined;
 }
+
+/** The build area's size cap when no config sets one (the sandbox's own default, 2 GiB). */
+export const DEFAULT_DISK_LIMIT = '2g';
+
+/** The build-area cap in bytes: `"0"` (or 0) means no cap and gives 0; undefined when malformed. */
+export function diskLimitBytes(text: string): number | undefined {
+  if (/^0+(?:\.0+)?$/.test(text.trim())) return 0;
+  const bytes = memoryBytes(text);
+  return bytes === undefined ? undefined : Math.floor(bytes);
+}

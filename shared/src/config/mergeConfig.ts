@@ -2,7 +2,7 @@ import { ECOSYSTEMS, type Range } from '../model';
 import { DEFAULT_THRESHOLDS } from '../registry/defaults';
 import type { ConfigLayer } from './configFile';
 import { CONFIG_RULES, type ConfigFinding } from './configFinding';
-import { cpuCount, memoryBytes } from './limits';
+import { cpuCount, DEFAULT_DISK_LIMIT, diskLimitBytes, memoryBytes } from './limits';
 import { DEFAULT_CONFIG, type IntelligenceConfig, type SafeInstallConfig } from './schema';
 
 /** The effective config and what the project file was refused. */
@@ -15,7 +15,11 @@ export interface MergeResult {
 /** A deep copy, so callers may change the result without touching the defaults. */
 export function cloneConfig(config: SafeInstallConfig): SafeInstallConfig {
   return {
-    sandbox: { ...config.sandbox },
+    sandbox: {
+      ...config.sandbox,
+      ...(config.sandbox.allowScripts ? { allowScripts: [...config.sandbox.allowScripts] } : {}),
+      ...(config.sandbox.images ? { images: { ...config.sandbox.images } } : {}),
+    },
     vault: { extraPaths: [...config.vault.extraPaths], extraEnvVars: [...config.vault.extraEnvVars] },
     network: { allowedHosts: [...config.network.allowedHosts] },
     typosquat: { enabled: config.typosquat.enabled, allow: [...config.typosquat.allow] },
@@ -31,6 +35,10 @@ export function applyUserLayer(base: SafeInstallConfig, layer: ConfigLayer): Saf
   if (layer['sandbox.memory_limit']) config.sandbox.memoryLimit = layer['sandbox.memory_limit'].value;
   if (layer['sandbox.cpu_limit']) config.sandbox.cpuLimit = layer['sandbox.cpu_limit'].value;
   if (layer['sandbox.timeout']) config.sandbox.timeoutSeconds = layer['sandbox.timeout'].value;
+  if (layer['sandbox.network_mode']) config.sandbox.networkMode = layer['sandbox.network_mode'].value;
+  if (layer['sandbox.allow_scripts']) config.sandbox.allowScripts = [...layer['sandbox.allow_scripts'].value];
+  if (layer['sandbox.disk_limit']) config.sandbox.diskLimit = layer['sandbox.disk_limit'].value;
+  if (layer['sandbox.images']) config.sandbox.images = { ...config.sandbox.images, ...layer['sandbox.images'].value };
   if (layer['vault.extra_paths']) config.vault.extraPaths = [...layer['vault.extra_paths'].value];
   if (layer['vault.extra_env_vars']) config.vault.extraEnvVars = [...layer['vault.extra_env_vars'].value];
   if (layer['network.allowed_hosts']) config.network.allowedHosts = [...layer['network.allowed_hosts'].value];
@@ -85,6 +93,23 @@ export function applyProjectLayer(base: SafeInstallConfig, layer: ConfigLayer): 
   if (timeout) {
     if (timeout.value <= config.sandbox.timeoutSeconds) config.sandbox.timeoutSeconds = timeout.value;
     else refuse('sandbox.timeout', timeout.range, `a project file may shorten the timeout but not raise it above ${config.sandbox.timeoutSeconds} seconds`);
+  }
+
+  // The image, the fetch network and which packages may run install scripts decide what install code can
+  // do at all; a cloned repository choosing them would choose its own sandbox.
+  const userOnly: Array<[string, Range | undefined, string]> = [
+    ['sandbox.images', layer['sandbox.images']?.range, 'a project file cannot choose the sandbox image'],
+    ['sandbox.network_mode', layer['sandbox.network_mode']?.range, 'a project file cannot choose the network install code reaches'],
+    ['sandbox.allow_scripts', layer['sandbox.allow_scripts']?.range, "a project file cannot let packages run install scripts (package.json's allowScripts is read for that)"],
+  ];
+  for (const [key, range, why] of userOnly) if (range) refuse(key, range, why);
+
+  // A smaller build area only stops a build sooner; "0" (no cap) counts as the largest.
+  const disk = layer['sandbox.disk_limit'];
+  if (disk) {
+    const current = config.sandbox.diskLimit ?? DEFAULT_DISK_LIMIT;
+    if (diskCapBytes(disk.value) <= diskCapBytes(current)) config.sandbox.diskLimit = disk.value;
+    else refuse('sandbox.disk_limit', disk.range, `a project file may lower the build area's size cap but not raise it above ${current}`);
   }
 
   // Hiding more credentials only adds protection, so project entries are added to the user's.
@@ -190,4 +215,10 @@ export function mergeConfigLayers(user: ConfigLayer, project: ConfigLayer): Merg
 
 function union(base: readonly string[], extra: readonly string[]): string[] {
   return [...new Set([...base, ...extra])];
+}
+
+/** A disk cap in bytes for comparing; no cap (0) or a malformed value counts as unlimited. */
+function diskCapBytes(text: string): number {
+  const bytes = diskLimitBytes(text);
+  return bytes === undefined || bytes === 0 ? Infinity : bytes;
 }

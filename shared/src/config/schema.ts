@@ -10,6 +10,14 @@ export interface SafeInstallConfig {
     memoryLimit: string;
     cpuLimit: string;
     timeoutSeconds: number;
+    /** `network_mode` of the fetch phase (user config only; the build phase never has a network). */
+    networkMode?: string;
+    /** `allow_scripts`: npm packages whose install scripts may run, offline (user config only). */
+    allowScripts?: string[];
+    /** `disk_limit`: size cap of the build area as written (`"2g"`; `"0"` = none); a project may only lower it. */
+    diskLimit?: string;
+    /** `[sandbox.images]`: image per ecosystem (user config only: untrusted input must never choose the image). */
+    images?: Partial<Record<Ecosystem, string>>;
   };
   vault: {
     extraPaths: string[];

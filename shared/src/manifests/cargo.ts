@@ -1,6 +1,6 @@
 import type { Dependency, DependencyKind, ParsedManifest, Range } from '../model';
 import { normalizeName } from '../normalize';
-import { isTable, own, TomlDocument, type TomlPath } from './toml/document';
+import { isTable, own, TomlDocument, type TomlPath } from '../toml/document';
 
 /*
  * Cargo.toml: every table that declares crates. Dependencies may be written as a version string,

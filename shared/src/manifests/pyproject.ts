@@ -1,7 +1,7 @@
 import type { Dependency, DependencyKind, ParsedManifest, Range } from '../model';
 import { normalizeName } from '../normalize';
 import { parsePep508, sourceOfReference } from './requirements';
-import { isTable, own, TomlDocument, type TomlPath } from './toml/document';
+import { isTable, own, TomlDocument, type TomlPath } from '../toml/document';
 
 /*
  * pyproject.toml: PEP 621 `[project]`, PEP 735 `[dependency-groups]`, `[build-system] requires`,

@@ -39,6 +39,22 @@ const cases: Array<{ name: string; before: string; after: string }> = [
   },
   { name: 'dotted keys at the root', before: 'typosquat.enabled = true\n[sandbox]\n', after: 'typosquat.enabled = true\ntyposquat.allow = ["reqeusts"]\n[sandbox]\n' },
   { name: 'inline table', before: 'typosquat = { enabled = true }\n', after: 'typosquat = { enabled = true, allow = ["reqeusts"] }\n' },
+  {
+    name: 'dotted keys at the root with a sub-table section: the new line stays at the root',
+    before: 'typosquat.enabled = true\ntyposquat.x.y = 1\n\n[typosquat.extra]\nz = 2\n',
+    after: 'typosquat.enabled = true\ntyposquat.x.y = 1\ntyposquat.allow = ["reqeusts"]\n\n[typosquat.extra]\nz = 2\n',
+  },
+  {
+    name: 'only a sub-table: a new [typosquat] table, not a key inside the sub-table',
+    before: '[typosquat.extra]\nz = 2\n',
+    after: '[typosquat.extra]\nz = 2\n\n[typosquat]\nallow = ["reqeusts"]\n',
+  },
+  {
+    name: 'header written after its sub-table, with blanks and quotes',
+    before: '[typosquat.extra]\nz = 2\n[ "typosquat" ]\nenabled = true\n',
+    after: '[typosquat.extra]\nz = 2\n[ "typosquat" ]\nallow = ["reqeusts"]\nenabled = true\n',
+  },
+  { name: 'empty inline table', before: 'typosquat = {}\n', after: 'typosquat = { allow = ["reqeusts"] }\n' },
   { name: 'already listed: unchanged', before: '[typosquat]\nallow = ["reqeusts"]\n', after: '[typosquat]\nallow = ["reqeusts"]\n' },
 ];
 

@@ -132,3 +132,46 @@ test('a project cannot redirect registries or switch registry checks off, but ma
   );
   assert.ok(projectFindings.every((f) => f.rule === 'config-refused' && f.severity === 'warning'));
 });
+
+test('images, network mode and install-script allow-list are user-only: a project setting any is refused at its key', () => {
+  const user = '[sandbox]\nnetwork_mode = "none"\nallow_scripts = ["esbuild"]\n[sandbox.images]\npip = "python:3.12-slim"\n';
+  const project = '[sandbox]\nnetwork_mode = "host"\nallow_scripts = ["evil"]\n[sandbox.images]\npip = "attacker/python"\nnpm = "attacker/node"\n';
+  const { config, projectFindings } = merge(user, project);
+  assert.equal(config.sandbox.networkMode, 'none');
+  assert.deepEqual(config.sandbox.allowScripts, ['esbuild']);
+  assert.deepEqual(config.sandbox.images, { PyPI: 'python:3.12-slim' });
+  assert.deepEqual(
+    projectFindings.map((f) => [f.rule, f.key, f.range.start.line]),
+    [
+      ['config-refused', 'sandbox.images', 3],
+      ['config-refused', 'sandbox.network_mode', 1],
+      ['config-refused', 'sandbox.allow_scripts', 2],
+    ],
+  );
+  assert.match(projectFindings[0]?.message ?? '', /cannot choose the sandbox image/);
+  // Refused even when the user sets nothing: the project must not fill the gap either.
+  const alone = merge('', project);
+  assert.equal(alone.config.sandbox.networkMode, undefined);
+  assert.equal(alone.config.sandbox.images, undefined);
+  assert.equal(alone.projectFindings.length, 3);
+});
+
+test('disk_limit: a project may lower it (below the user value or the 2g default) but not raise it or remove the cap', () => {
+  assert.equal(merge('', '[sandbox]\ndisk_limit = "512m"\n').config.sandbox.diskLimit, '512m');
+  assert.equal(merge('[sandbox]\ndisk_limit = "0"\n', '[sandbox]\ndisk_limit = "8g"\n').config.sandbox.diskLimit, '8g');
+  const raised = merge('[sandbox]\ndisk_limit = "1g"\n', '[sandbox]\ndisk_limit = "2g"\n');
+  assert.equal(raised.config.sandbox.diskLimit, '1g');
+  assert.deepEqual(raised.projectFindings.map((f) => [f.key, f.range.start.line]), [['sandbox.disk_limit', 1]]);
+  const uncapped = merge('', '[sandbox]\ndisk_limit = "0"\n');
+  assert.equal(uncapped.config.sandbox.diskLimit, undefined);
+  assert.match(uncapped.projectFindings[0]?.message ?? '', /above 2g/);
+  assert.equal(merge('', '[sandbox]\ndisk_limit = "3g"\n').projectFindings[0]?.key, 'sandbox.disk_limit');
+});
+
+test('the user sets the installer keys; the merged config does not share arrays with its input', () => {
+  const { config } = merge('[sandbox]\nallow_scripts = ["esbuild"]\ndisk_limit = "0"\nimages = { ruby = "ruby:3.3-slim" }\n', '');
+  assert.deepEqual(config.sandbox.allowScripts, ['esbuild']);
+  assert.equal(config.sandbox.diskLimit, '0');
+  assert.deepEqual(config.sandbox.images, { RubyGems: 'ruby:3.3-slim' });
+  assert.deepEqual(DEFAULT_CONFIG.sandbox, { enabled: true, memoryLimit: '2g', cpuLimit: '2', timeoutSeconds: 600 });
+});

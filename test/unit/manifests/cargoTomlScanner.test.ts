@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'smol-toml';
-import { scanToml, toPlain, type TomlNode, type TomlStringNode, type TomlTableNode } from '../../../shared/src/manifests/toml/scanner';
-import { TomlDocument } from '../../../shared/src/manifests/toml/document';
+import { scanToml, toPlain, type TomlNode, type TomlStringNode, type TomlTableNode } from '../../../shared/src/toml/scanner';
+import { TomlDocument } from '../../../shared/src/toml/document';
 
 const fixtureDir = path.join(__dirname, '..', '..', 'fixtures', 'manifests');
 

@@ -9,7 +9,7 @@ import { LineIndex } from '../../../shared/src/text/lineIndex';
 import { parseRequirements } from '../../../shared/src/manifests/requirements';
 import { parsePyproject } from '../../../shared/src/manifests/pyproject';
 import { parseCargoToml } from '../../../shared/src/manifests/cargo';
-import { scanToml, toPlain } from '../../../shared/src/manifests/toml/scanner';
+import { scanToml, toPlain } from '../../../shared/src/toml/scanner';
 
 /*
  * Random and mutated manifests: the parsers must never throw, must finish quickly on every input,

@@ -43,6 +43,8 @@ export interface TomlTableNode {
   entries: Map<string, TomlEntry>;
   span: Span;
   inline?: boolean;
+  /** The `[header]` line that opens this table (brackets included); absent for tables made by dotted keys. */
+  header?: Span;
 }
 
 export type TomlNode = TomlStringNode | TomlScalarNode | TomlArrayNode | TomlTableNode;
@@ -171,6 +173,7 @@ class Scanner {
 
   private header(): TomlTableNode {
     const text = this.text;
+    const headerStart = this.pos;
     const isArray = text.charCodeAt(this.pos + 1) === 91;
     this.pos += isArray ? 2 : 1;
     const keys = this.keyPath();
@@ -194,16 +197,20 @@ class Scanner {
       } else {
         return this.fail(`'${last.key}' is already defined`, last.span.start);
       }
-      const table: TomlTableNode = { type: 'table', entries: new Map(), span: last.span };
+      const table: TomlTableNode = { type: 'table', entries: new Map(), span: last.span, header: { start: headerStart, end: this.pos } };
       array.items.push(table);
       return table;
     }
     if (existing === undefined) {
-      const table: TomlTableNode = { type: 'table', entries: new Map(), span: last.span };
+      const table: TomlTableNode = { type: 'table', entries: new Map(), span: last.span, header: { start: headerStart, end: this.pos } };
       parent.entries.set(last.key, { key: last.key, keySpan: last.span, node: table });
       return table;
     }
-    if (existing.node.type === 'table' && !existing.node.inline) return existing.node;
+    if (existing.node.type === 'table' && !existing.node.inline) {
+      // A table first made implicitly (by `[a.b]` or `a.b = 1`) gets its own header later.
+      existing.node.header ??= { start: headerStart, end: this.pos };
+      return existing.node;
+    }
     return this.fail(`'${last.key}' is already defined`, last.span.start);
   }
 

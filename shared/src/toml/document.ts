@@ -1,6 +1,6 @@
 import { parse, TomlError } from 'smol-toml';
-import type { ParseError, Range } from '../../model';
-import { LineIndex } from '../../text/lineIndex';
+import type { ParseError, Range } from '../model';
+import { LineIndex } from '../text/lineIndex';
 import { scanToml, toPlain, type TomlEntry, type TomlNode, type TomlScan, type TomlTableNode } from './scanner';
 
 /** The scanner's reading, for a file smol-toml rejected; empty if even that fails. */
