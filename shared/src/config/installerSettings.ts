@@ -6,25 +6,9 @@
 import type { Ecosystem, Range } from '../model';
 import { isImageReference } from '../sandbox/images';
 import { CONFIG_RULES, type ConfigFinding } from './configFinding';
+import { ECOSYSTEM_ALIASES, ecosystemFromAlias } from './ecosystemAliases';
 import { diskLimitBytes } from './limits';
 import type { SafeInstallConfig } from './schema';
-
-/** `[sandbox.images]` keys (any case) and the ecosystem each names; several spellings per ecosystem. */
-const IMAGE_KEYS: Readonly<Record<string, Ecosystem>> = {
-  pip: 'PyPI',
-  pypi: 'PyPI',
-  python: 'PyPI',
-  npm: 'npm',
-  node: 'npm',
-  cargo: 'crates.io',
-  rust: 'crates.io',
-  'crates.io': 'crates.io',
-  go: 'Go',
-  golang: 'Go',
-  gem: 'RubyGems',
-  ruby: 'RubyGems',
-  rubygems: 'RubyGems',
-};
 
 /** Network modes the fetch phase accepts (never `container:…`, which would share another container's network). */
 export const FETCH_NETWORK_MODES = /^(?:bridge|host|none|[A-Za-z0-9][A-Za-z0-9_.-]{0,63})$/;
@@ -39,12 +23,6 @@ export interface InstallerSandboxSettings {
   allowScripts: string[];
   /** Size cap of the build area in bytes (0: none); absent when no config sets one. */
   diskBytes?: number;
-}
-
-/** The ecosystem an image key names, if any. */
-export function imageKeyEcosystem(key: string): Ecosystem | undefined {
-  const lower = key.toLowerCase();
-  return Object.prototype.hasOwnProperty.call(IMAGE_KEYS, lower) ? IMAGE_KEYS[lower] : undefined;
 }
 
 /** `network_mode` when it is a string the fetch phase accepts. */
@@ -67,12 +45,12 @@ export function readSandboxImages(table: Record<string, unknown>, keyRange: (nam
   const findings: ConfigFinding[] = [];
   for (const [name, raw] of Object.entries(table)) {
     const key = `sandbox.images.${name}`;
-    const ecosystem = imageKeyEcosystem(name);
+    const ecosystem = ecosystemFromAlias(name);
     if (ecosystem === undefined) {
       findings.push({
         rule: CONFIG_RULES.unknownKey,
         severity: 'warning',
-        message: `Unknown ecosystem '${name}' in [sandbox.images] is ignored (known: ${Object.keys(IMAGE_KEYS).join(', ')})`,
+        message: `Unknown ecosystem '${name}' in [sandbox.images] is ignored (known: ${Object.keys(ECOSYSTEM_ALIASES).join(', ')})`,
         range: keyRange(name),
         key,
       });

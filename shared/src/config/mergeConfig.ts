@@ -77,23 +77,27 @@ export function applyProjectLayer(base: SafeInstallConfig, layer: ConfigLayer): 
     }
   }
 
-  const memory = layer['sandbox.memory_limit'];
-  if (memory) {
-    if ((memoryBytes(memory.value) ?? Infinity) <= (memoryBytes(config.sandbox.memoryLimit) ?? Infinity)) config.sandbox.memoryLimit = memory.value;
-    else refuse('sandbox.memory_limit', memory.range, `a project file may lower the memory limit but not raise it above ${config.sandbox.memoryLimit}`);
-  }
-
-  const cpu = layer['sandbox.cpu_limit'];
-  if (cpu) {
-    if ((cpuCount(cpu.value) ?? Infinity) <= (cpuCount(config.sandbox.cpuLimit) ?? Infinity)) config.sandbox.cpuLimit = cpu.value;
-    else refuse('sandbox.cpu_limit', cpu.range, `a project file may lower the CPU limit but not raise it above ${config.sandbox.cpuLimit}`);
-  }
-
-  const timeout = layer['sandbox.timeout'];
-  if (timeout) {
-    if (timeout.value <= config.sandbox.timeoutSeconds) config.sandbox.timeoutSeconds = timeout.value;
-    else refuse('sandbox.timeout', timeout.range, `a project file may shorten the timeout but not raise it above ${config.sandbox.timeoutSeconds} seconds`);
-  }
+  // Limits a project may lower but not raise; a value that cannot be measured counts as unlimited.
+  const lowerOnly = <T extends string | number>(
+    key: string,
+    setting: { value: T; range: Range } | undefined,
+    current: T,
+    size: (value: T) => number,
+    what: string,
+    apply: (value: T) => void,
+    unit = '',
+  ): void => {
+    if (!setting) return;
+    if (size(setting.value) <= size(current)) apply(setting.value);
+    else refuse(key, setting.range, `a project file may ${what} but not raise it above ${current}${unit}`);
+  };
+  const sandbox = config.sandbox;
+  lowerOnly('sandbox.memory_limit', layer['sandbox.memory_limit'], sandbox.memoryLimit, (v) => memoryBytes(v) ?? Infinity, 'lower the memory limit', (v) => (sandbox.memoryLimit = v));
+  lowerOnly('sandbox.cpu_limit', layer['sandbox.cpu_limit'], sandbox.cpuLimit, (v) => cpuCount(v) ?? Infinity, 'lower the CPU limit', (v) => (sandbox.cpuLimit = v));
+  lowerOnly('sandbox.timeout', layer['sandbox.timeout'], sandbox.timeoutSeconds, (v) => v, 'shorten the timeout', (v) => (sandbox.timeoutSeconds = v), ' seconds');
+  // A smaller build area only stops a build sooner; "0" (no cap) is the largest.
+  const diskSize = (v: string): number => diskLimitBytes(v) || Infinity;
+  lowerOnly('sandbox.disk_limit', layer['sandbox.disk_limit'], sandbox.diskLimit ?? DEFAULT_DISK_LIMIT, diskSize, "lower the build area's size cap", (v) => (sandbox.diskLimit = v));
 
   // The image, the fetch network and which packages may run install scripts decide what install code can
   // do at all; a cloned repository choosing them would choose its own sandbox.
@@ -103,14 +107,6 @@ export function applyProjectLayer(base: SafeInstallConfig, layer: ConfigLayer): 
     ['sandbox.allow_scripts', layer['sandbox.allow_scripts']?.range, "a project file cannot let packages run install scripts (package.json's allowScripts is read for that)"],
   ];
   for (const [key, range, why] of userOnly) if (range) refuse(key, range, why);
-
-  // A smaller build area only stops a build sooner; "0" (no cap) counts as the largest.
-  const disk = layer['sandbox.disk_limit'];
-  if (disk) {
-    const current = config.sandbox.diskLimit ?? DEFAULT_DISK_LIMIT;
-    if (diskCapBytes(disk.value) <= diskCapBytes(current)) config.sandbox.diskLimit = disk.value;
-    else refuse('sandbox.disk_limit', disk.range, `a project file may lower the build area's size cap but not raise it above ${current}`);
-  }
 
   // Hiding more credentials only adds protection, so project entries are added to the user's.
   const extraPaths = layer['vault.extra_paths'];
@@ -215,10 +211,4 @@ export function mergeConfigLayers(user: ConfigLayer, project: ConfigLayer): Merg
 
 function union(base: readonly string[], extra: readonly string[]): string[] {
   return [...new Set([...base, ...extra])];
-}
-
-/** A disk cap in bytes for comparing; no cap (0) or a malformed value counts as unlimited. */
-function diskCapBytes(text: string): number {
-  const bytes = diskLimitBytes(text);
-  return bytes === undefined || bytes === 0 ? Infinity : bytes;
 }

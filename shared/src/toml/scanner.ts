@@ -292,36 +292,18 @@ class Scanner {
   private array(depth: number, attach: (node: TomlNode) => void): void {
     const node: TomlArrayNode = { type: 'array', items: [], span: { start: this.pos, end: this.pos + 1 } };
     attach(node);
-    this.pos++;
-    for (;;) {
-      this.skipBlank(true);
-      if (this.pos >= this.text.length) this.fail("unterminated array: expected ']'", node.span.start, this.text.length);
-      if (this.text.charCodeAt(this.pos) === 93) break;
+    node.span.end = this.commaList(node.span.start, ']', 'array', () => {
       // An item joins the array only once it is complete: a header line swallowed by an unclosed array is no item.
       let item: TomlNode | undefined;
       this.value(depth + 1, (read) => (item = read));
       if (item !== undefined) node.items.push(item);
-      this.skipBlank(true);
-      const c = this.text.charCodeAt(this.pos);
-      if (c === 44 /* , */) {
-        this.pos++;
-        continue;
-      }
-      if (c === 93) break;
-      this.fail("expected ',' or ']' in array");
-    }
-    this.pos++;
-    node.span.end = this.pos;
+    });
   }
 
   private inlineTable(depth: number, attach: (node: TomlNode) => void): void {
     const node: TomlTableNode = { type: 'table', entries: new Map(), span: { start: this.pos, end: this.pos + 1 }, inline: true };
     attach(node);
-    this.pos++;
-    for (;;) {
-      this.skipBlank(true);
-      if (this.pos >= this.text.length) this.fail("unterminated inline table: expected '}'", node.span.start, this.text.length);
-      if (this.text.charCodeAt(this.pos) === 125) break;
+    node.span.end = this.commaList(node.span.start, '}', 'inline table', () => {
       const keys = this.keyPath();
       if (this.text.charCodeAt(this.pos) !== 61) this.fail("expected '=' after the key");
       this.pos++;
@@ -331,17 +313,32 @@ class Scanner {
       if (parent.entries.has(last.key)) this.fail(`duplicate key '${last.key}'`, last.span.start);
       if (depth + 1 > MAX_DEPTH) this.fail('values nested too deeply');
       this.value(depth + 1, (value) => parent.entries.set(last.key, { key: last.key, keySpan: last.span, node: value }));
+    });
+  }
+
+  /**
+   * Reads `item, item, …` from the opening bracket at `open` through `close` (blank lines and comments
+   * allowed between, a trailing comma too) and returns the offset after `close`.
+   */
+  private commaList(open: number, close: ']' | '}', what: string, readItem: () => void): number {
+    const closeCode = close.charCodeAt(0);
+    this.pos = open + 1;
+    for (;;) {
+      this.skipBlank(true);
+      if (this.pos >= this.text.length) this.fail(`unterminated ${what}: expected '${close}'`, open, this.text.length);
+      if (this.text.charCodeAt(this.pos) === closeCode) break;
+      readItem();
       this.skipBlank(true);
       const c = this.text.charCodeAt(this.pos);
-      if (c === 44) {
+      if (c === 44 /* , */) {
         this.pos++;
         continue;
       }
-      if (c === 125) break;
-      this.fail("expected ',' or '}' in inline table");
+      if (c === closeCode) break;
+      this.fail(`expected ',' or '${close}' in ${what}`);
     }
     this.pos++;
-    node.span.end = this.pos;
+    return this.pos;
   }
 
   private basicString(): TomlStringNode {

@@ -32,3 +32,9 @@ test('the settings are copies: changing them leaves the config alone', () => {
   assert.deepEqual(config.sandbox.allowScripts, ['esbuild']);
   assert.equal(config.sandbox.images?.npm, undefined);
 });
+
+test('image keys accept every spelling of an ecosystem, in any case, and nothing inherited', () => {
+  const { layer, findings } = readConfigText('[sandbox.images]\nCrates = "rust:1-slim"\ngems = "ruby:3.3-slim"\nGOLANG = "golang:1.23"\nconstructor = "x"\n');
+  assert.deepEqual(layer['sandbox.images']?.value, { 'crates.io': 'rust:1-slim', RubyGems: 'ruby:3.3-slim', Go: 'golang:1.23' });
+  assert.deepEqual(findings.map((f) => [f.rule, f.key]), [['config-unknown-key', 'sandbox.images.constructor']]);
+});
