@@ -34,7 +34,8 @@ import { ChunkedParser } from './pipeline/chunkedParser';
 import { FindingsPipeline, type CheckSubject, type FindingStage } from './pipeline/findingsPipeline';
 import { MemoizedDetector } from './pipeline/memoizedDetector';
 import { DiagnosisScheduler } from './pipeline/scheduler';
-import type { ResourceSettings } from './settings/resourceSettings';
+import { applyEditorSettings } from './settings/applyEditorSettings';
+import { ProjectLayers } from './settings/projectLayers';
 import { SETTINGS_SECTION } from './settings/resourceSettings';
 import { SettingsCache } from './settings/settingsCache';
 import { OverlayReader } from './workspace/overlayReader';
@@ -52,21 +53,6 @@ export interface ServerOptions {
   extraStages?: FindingStage[];
   /** Started, not awaited, once the client is initialized (vault recovery); `log` writes to the connection console. */
   onInitialized?: (log: (message: string) => void) => Promise<void>;
-}
-
-/** The project's effective config with the editor settings of one document applied on top (they may only switch things off or go offline). */
-function applySettings(config: SafeInstallConfig, settings: ResourceSettings): SafeInstallConfig {
-  const intelligence = { ...config.intelligence };
-  if (!settings.intelligence.enabled) intelligence.enabled = false;
-  if (settings.offline) intelligence.offline = true;
-  return {
-    ...config,
-    typosquat: {
-      enabled: config.typosquat.enabled && settings.typosquat.enabled,
-      allow: [...config.typosquat.allow, ...settings.typosquat.allow],
-    },
-    ...(config.intelligence || !settings.intelligence.enabled || settings.offline ? { intelligence } : {}),
-  };
 }
 
 /** Groups findings by the file they belong to; the checked document always gets an entry (maybe empty). */
@@ -114,6 +100,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   /** The extension says so in `initializationOptions`; untrusted: offline checks only, no project config. */
   let trusted = true;
   let settings = new SettingsCache(undefined, () => undefined);
+  /** Each project's safe-install.toml as a layer, to re-apply its tightening over user settings (trusted only). */
+  const projectLayers = new ProjectLayers((rootUri) => (trusted ? reader.readText(ProjectConfigs.projectConfigPath(rootUri)) : Promise.resolve(undefined)));
+  /** Ignored workspace settings already reported since the last settings change (each is said once). */
+  const reportedIgnored = new Set<string>();
 
   const log = (message: string, error?: unknown): void => {
     const detail = error instanceof Error ? (error.stack ?? error.message) : error === undefined ? '' : String(error);
@@ -135,6 +125,20 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }
     store.set(`config:${rootUri}`, perTarget);
   }, () => trusted);
+
+  /** The document's config: the project's config files with its editor settings applied (the document need not be open). */
+  const configFor = async (uri: string): Promise<SafeInstallConfig> => {
+    const rootUri = roots.rootFor(uri);
+    const [resourceSettings, loaded] = await Promise.all([settings.get(uri), configs.get(rootUri)]);
+    const projectLayer = trusted && Object.keys(resourceSettings.user).length > 0 ? await projectLayers.get(rootUri) : undefined;
+    const result = applyEditorSettings(loaded.config, resourceSettings, projectLayer);
+    for (const message of result.ignored) {
+      if (reportedIgnored.has(message)) continue;
+      reportedIgnored.add(message);
+      connection.console.warn(message);
+    }
+    return result.config;
+  };
 
   // Built once, in the background; checks of documents opened meanwhile wait for it.
   let detectorReady: Promise<MemoizedDetector> | undefined;
@@ -188,7 +192,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const kind = doc ? kindOf(uri) : undefined;
     if (!doc || !kind) return;
     const version = doc.version;
-    const [resourceSettings, loaded, typosquat] = await Promise.all([settings.get(uri), configs.get(roots.rootFor(uri)), detector()]);
+    const [config, typosquat] = await Promise.all([configFor(uri), detector()]);
     if (token.isCancellationRequested || documents.get(uri)?.version !== version) return;
     const text = doc.getText();
     let manifest;
@@ -205,7 +209,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       version,
       text,
       manifest,
-      config: applySettings(loaded.config, resourceSettings),
+      config,
       typosquat,
     };
     lastSubjects.set(uri, subject);
@@ -229,6 +233,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   const configChanged = (): void => {
     configs.invalidate();
+    projectLayers.invalidate();
     recheckAll();
   };
 
@@ -310,6 +315,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onDidChangeConfiguration((params) => {
     const pushed: unknown = params.settings;
     settings.invalidate(typeof pushed === 'object' && pushed !== null ? (pushed as Record<string, unknown>)[SETTINGS_SECTION] : undefined);
+    reportedIgnored.clear();
     recheckAll();
   });
 
@@ -357,12 +363,6 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     });
     return { contents: { kind: 'markdown', value: markdown }, range: dep.nameRange };
   });
-
-  /** The document's config with its settings, as its checks use it (the document need not be open). */
-  const configFor = async (uri: string): Promise<SafeInstallConfig> => {
-    const [resourceSettings, loaded] = await Promise.all([settings.get(uri), configs.get(roots.rootFor(uri))]);
-    return applySettings(loaded.config, resourceSettings);
-  };
 
   connection.onExecuteCommand(async (params, token) => {
     if (params.command === IGNORE_PACKAGE_COMMAND) {
