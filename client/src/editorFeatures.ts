@@ -2,7 +2,7 @@
  * Everything the editor adds around the language server: the Safe Install views, commands, code
  * actions, status bar, install terminals and trust handling. One owner: all of it is disposed together.
  */
-import { languages, window, workspace, type Disposable, type DocumentFilter, type ExtensionContext } from 'vscode';
+import { languages, window, workspace, type Disposable, type DocumentFilter, type ExtensionContext, type OutputChannel } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { PackageCodeActionProvider } from './actions/packageCodeActions';
 import type { CliLocation } from './cli/cliProcess';
@@ -13,7 +13,7 @@ import { DOCUMENT_PATTERNS } from './languageClient';
 import { ReportDocuments } from './report/reportDocuments';
 import { pingDocker } from './sandboxStatus';
 import type { Services } from './services';
-import { readInstallSettings, restartSettingsChanged } from './settings';
+import { installSettingsChanged, readInstallSettings, restartSettingsChanged } from './settings';
 import { SafeInstallStatusBar } from './statusBar';
 import { watchTrust } from './trust';
 import { ExposureTreeProvider } from './views/exposureTree';
@@ -21,15 +21,21 @@ import { FindingsTreeProvider } from './views/findingsTree';
 import { InstallsTreeProvider } from './views/installsTree';
 
 /** Wires the editor features; `client` is restarted when trust is granted or a restart-class setting changes. */
-export function activateEditorFeatures(context: ExtensionContext, client: LanguageClient): Services {
+export function activateEditorFeatures(context: ExtensionContext, client: LanguageClient, output: OutputChannel): Services {
   const cli: CliLocation = { script: context.asAbsolutePath('dist/cli.js'), node: process.execPath };
   const env = (): NodeJS.ProcessEnv => process.env;
   const trusted = (): boolean => workspace.isTrusted;
-  const installs = new InstallManager({ cli, env, settings: readInstallSettings, trusted });
+  // Each ignored workspace setting is said once until the settings change again.
+  const reported = new Set<string>();
+  const report = (message: string): void => {
+    if (reported.has(message)) return;
+    reported.add(message);
+    output.appendLine(message);
+  };
+  const installs = new InstallManager({ cli, env, settings: (request) => readInstallSettings(request.cwd, report), trusted });
   const exposure = new ExposureService(cli, env);
   const statusBar = new SafeInstallStatusBar(installs, trusted);
   const reports = new ReportDocuments();
-  const output = window.createOutputChannel('Safe Install');
   const installsTree = new InstallsTreeProvider(installs);
   const installsView = window.createTreeView('safeInstall.installs', { treeDataProvider: installsTree, showCollapseAll: true });
   const exposureTree = new ExposureTreeProvider(exposure, () => workspace.workspaceFolders?.[0]?.uri.fsPath);
@@ -42,7 +48,7 @@ export function activateEditorFeatures(context: ExtensionContext, client: Langua
     void client.restart().catch((error: unknown) => output.appendLine(`Restart failed: ${String(error)}`));
   };
   const disposables: Disposable[] = [
-    statusBar, reports, output, installsTree, installsView, exposureTree, findingsTree,
+    statusBar, reports, installsTree, installsView, exposureTree, findingsTree,
     window.createTreeView('safeInstall.exposure', { treeDataProvider: exposureTree }),
     window.createTreeView('safeInstall.findings', { treeDataProvider: findingsTree, showCollapseAll: true }),
     languages.registerCodeActionsProvider([...DOCUMENT_PATTERNS.map((pattern): DocumentFilter => ({ pattern })), { language: 'pip-requirements' }],
@@ -55,6 +61,11 @@ export function activateEditorFeatures(context: ExtensionContext, client: Langua
     workspace.onDidChangeConfiguration((event) => {
       const keys = restartSettingsChanged(event);
       if (keys.length > 0) restartServer(`${keys.join(', ')} changed`);
+      // Say at once (not only at the next install) which of the new install settings count.
+      if (installSettingsChanged(event)) {
+        reported.clear();
+        readInstallSettings(workspace.workspaceFolders?.[0]?.uri.fsPath, report);
+      }
     }),
     { dispose: () => { for (const run of installs.active) installs.cancel(run); } },
   ];

@@ -2,7 +2,7 @@
  * The VS Code extension: starts the safe-install language server and the editor features around it
  * (views, commands, install terminals, status bar). It wires things; the work lives in small modules.
  */
-import type { ExtensionContext } from 'vscode';
+import { window, type ExtensionContext } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { AuditReportFeature } from './auditReportFeature';
 import { activateEditorFeatures } from './editorFeatures';
@@ -18,10 +18,12 @@ export interface SafeInstallApi {
 
 /** Starts the language server over node IPC, then the editor features. */
 export async function activate(context: ExtensionContext): Promise<SafeInstallApi> {
-  client = createLanguageClient(context);
+  // One channel for the server's log and the extension's own messages (e.g. ignored workspace settings).
+  const output = window.createOutputChannel('Safe Install');
+  client = createLanguageClient(context, output);
   client.registerFeature(new AuditReportFeature(client));
-  context.subscriptions.push(client);
-  const services = activateEditorFeatures(context, client);
+  context.subscriptions.push(output, client);
+  const services = activateEditorFeatures(context, client, output);
   await client.start();
   return { services };
 }

@@ -57,5 +57,5 @@ export const SETTING_CLASSES: Readonly<Record<string, SettingClass>> = Object.fr
 
 /** The `safeInstall` section's keys (without the prefix) that the language server reads. */
 export const SERVER_SETTING_KEYS: readonly string[] = Object.keys(SETTINGS)
-  .filter((key) => key.startsWith('safeInstall.typosquat.') || key.startsWith('safeInstall.intelligence.') || key === 'safeInstall.offline' || key === 'safeInstall.network.allowedHosts' || key.startsWith('safeInstall.vault.'))
+  .filter((key) => key.startsWith('safeInstall.typosquat.') || key.startsWith('safeInstall.intelligence.') || key === 'safeInstall.offline')
   .map((key) => key.slice('safeInstall.'.length));

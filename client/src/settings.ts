@@ -1,27 +1,33 @@
 /** Reading the `safeInstall.*` settings the client itself uses, and reacting to restart-class changes. */
-import { workspace, type ConfigurationChangeEvent } from 'vscode';
+import { Uri, workspace, type ConfigurationChangeEvent } from 'vscode';
 import type { InstallSettings } from './install/installArgs';
+import { INSTALL_SETTING_KEYS, installSettingsFromScopes } from './install/installPolicy';
 import { SETTING_CLASSES } from './settingClasses';
+import { scopedSettings } from './settingsScopes';
 
 /** The settings of a change that need a server restart. */
 export function restartSettingsChanged(event: Pick<ConfigurationChangeEvent, 'affectsConfiguration'>): string[] {
   return Object.entries(SETTING_CLASSES).filter(([key, cls]) => cls === 'restart' && event.affectsConfiguration(key)).map(([key]) => key);
 }
 
-/** Install settings as they are right now. */
-export function readInstallSettings(): InstallSettings {
-  const config = workspace.getConfiguration('safeInstall');
-  return {
-    sandboxEnabled: config.get<boolean>('sandbox.enabled', true),
-    binaryOnly: config.get<boolean>('sandbox.binaryOnly', false),
-    memoryLimit: config.get<string>('sandbox.memoryLimit', ''),
-    cpuLimit: config.get<string>('sandbox.cpuLimit', ''),
-    timeoutSeconds: config.get<number>('sandbox.timeoutSeconds', 0),
-  };
+/** True when a change touches a setting installs read. */
+export function installSettingsChanged(event: Pick<ConfigurationChangeEvent, 'affectsConfiguration'>): boolean {
+  return INSTALL_SETTING_KEYS.some((key) => event.affectsConfiguration(`safeInstall.${key}`));
 }
 
-/** Node options for the server process (`--max-old-space-size` when set). */
+/**
+ * Install settings as they are right now for an install into `folder` (folder settings count), with
+ * the workspace values the policy ignored; `report` gets those messages.
+ */
+export function readInstallSettings(folder: string | undefined, report: (message: string) => void): InstallSettings {
+  const config = workspace.getConfiguration('safeInstall', folder ? Uri.file(folder) : undefined);
+  const { settings, ignored } = installSettingsFromScopes(scopedSettings(INSTALL_SETTING_KEYS, (key) => config.inspect(key)));
+  for (const message of ignored) report(message);
+  return settings;
+}
+
+/** Node options for the server process (`--max-old-space-size` when set). Only the user's value counts. */
 export function serverExecArgv(): string[] {
-  const mb = workspace.getConfiguration('safeInstall').get<number>('server.maxMemoryMb', 0);
+  const mb = workspace.getConfiguration('safeInstall').inspect<number>('server.maxMemoryMb')?.globalValue ?? 0;
   return Number.isInteger(mb) && mb >= 128 ? [`--max-old-space-size=${mb}`] : [];
 }

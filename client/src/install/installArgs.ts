@@ -15,6 +15,9 @@ export interface InstallSettings {
   memoryLimit?: string;
   cpuLimit?: string;
   timeoutSeconds?: number;
+  /** Extra credential paths and variables hidden when an install runs without the sandbox. */
+  vaultPaths?: string[];
+  vaultEnvVars?: string[];
 }
 
 /** The argv after `cli.js`. Throws InvalidPackageError for a request that fails validation. */
@@ -29,6 +32,9 @@ export function installCliArgs(request: InstallRequest, settings: InstallSetting
   if (settings.memoryLimit?.trim()) args.push('--memory', settings.memoryLimit.trim());
   if (settings.cpuLimit?.trim()) args.push('--cpus', settings.cpuLimit.trim());
   if (settings.timeoutSeconds !== undefined && Number.isInteger(settings.timeoutSeconds) && settings.timeoutSeconds > 0) args.push('--timeout', String(settings.timeoutSeconds));
+  // `--flag=value`: a value starting with '-' can never be read as another option.
+  for (const p of settings.vaultPaths ?? []) args.push(`--vault-path=${p}`);
+  for (const name of settings.vaultEnvVars ?? []) args.push(`--vault-env=${name}`);
   // `--` ends the options: even a validated name can never be read as one.
   args.push('--', ...request.packages.map((p) => parsePackageRequest(request.ecosystem, p).argument));
   return args;

@@ -13,7 +13,8 @@ export interface InstallManagerDeps {
   cli: CliLocation;
   /** Environment for the child (the host's, so package-manager config and proxies apply). */
   env: () => NodeJS.ProcessEnv;
-  settings: () => InstallSettings;
+  /** Read when each run starts, so setting changes apply to the next install. */
+  settings: (request: InstallRequest) => InstallSettings;
   /** False in an untrusted workspace: nothing is installed. */
   trusted: () => boolean;
 }
@@ -104,7 +105,7 @@ export class InstallManager {
     }
     let args: string[];
     try {
-      args = installCliArgs(run.request, this.deps.settings());
+      args = installCliArgs(run.request, this.deps.settings(run.request));
     } catch (error) {
       run.finish('failed', error instanceof Error ? error.message : String(error));
       return;

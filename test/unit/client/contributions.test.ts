@@ -6,7 +6,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { COMMAND_IDS } from '../../../client/src/commands/commandIds';
-import { SETTING_CLASSES } from '../../../client/src/settingClasses';
+import { SERVER_SETTING_KEYS, SETTING_CLASSES, SETTINGS } from '../../../client/src/settingClasses';
+import { SERVER_SETTING_TOML } from '../../../server/src/settings/resourceSettings';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 
@@ -19,7 +20,7 @@ interface Pkg {
     walkthroughs: Array<{ steps: Array<{ media: { markdown?: string }; completionEvents?: string[] }> }>;
     languages: Array<{ id: string; configuration: string }>;
     grammars: Array<{ language: string; path: string; scopeName: string }>;
-    configuration: { properties: Record<string, unknown> };
+    configuration: { properties: Record<string, { markdownDescription?: string; restricted?: boolean; scope?: string }> };
   };
   capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
 }
@@ -61,6 +62,41 @@ test('settings are classified, and the dangerous ones are restricted in untruste
   for (const key of Object.keys(contributes.configuration.properties)) assert.ok(key in SETTING_CLASSES, `classify ${key} in client/src/settings.ts`);
   assert.equal(capabilities.untrustedWorkspaces.supported, 'limited');
   for (const key of ['safeInstall.typosquat.enabled', 'safeInstall.sandbox.enabled']) assert.ok(capabilities.untrustedWorkspaces.restrictedConfigurations.includes(key), key);
+});
+
+test('every setting says how it applies, names its toml key, and is in docs/settings.md with its class', async () => {
+  const { contributes, capabilities } = await pkg();
+  const doc = await readFile(path.join(ROOT, 'docs', 'settings.md'), 'utf8');
+  const keys = Object.keys(contributes.configuration.properties);
+  assert.deepEqual([...keys].sort(), Object.keys(SETTINGS).sort(), 'the table and package.json list the same settings');
+  for (const [key, property] of Object.entries(contributes.configuration.properties)) {
+    const info = SETTINGS[key];
+    assert.ok(info, key);
+    const description = property.markdownDescription ?? '';
+    if (info.class === 'restart') assert.match(description, /restarts the language server/, key);
+    else assert.match(description, /Applies at once|Applies at the next install|No install step reads/, key);
+    if (info.toml) {
+      const [table, ...rest] = info.toml.split('.');
+      assert.ok(description.includes(`\`[${table}] ${rest.join('.')}\``), `${key} names [${table}] ${rest.join('.')}`);
+    }
+    const row = doc.split('\n').find((line) => line.startsWith(`| \`${key}\` |`));
+    assert.ok(row, `docs/settings.md has a row for ${key}`);
+    const cells = row.split('|').map((c) => c.trim());
+    assert.equal(cells[3], info.class, `${key} class in docs`);
+    if (info.toml) assert.equal(cells[2], `\`${info.toml}\``, `${key} toml key in docs`);
+    const who = { user: 'user only', tighten: 'workspace may tighten', any: 'anyone' }[info.who];
+    assert.equal(cells[5], who, `${key} authority in docs`);
+    // What a workspace may only tighten, an untrusted workspace may not set at all.
+    if (info.who === 'tighten' || (info.who === 'user' && property.scope !== 'machine')) {
+      assert.equal(property.restricted, true, `${key} is restricted`);
+      assert.ok(capabilities.untrustedWorkspaces.restrictedConfigurations.includes(key), `${key} in restrictedConfigurations`);
+    }
+  }
+});
+
+test('the client sends the server every setting the server reads', () => {
+  assert.deepEqual([...SERVER_SETTING_KEYS].sort(), Object.keys(SERVER_SETTING_TOML).sort());
+  for (const key of SERVER_SETTING_KEYS) assert.equal(SETTINGS[`safeInstall.${key}`]?.toml, SERVER_SETTING_TOML[key], key);
 });
 
 test('grammars and language configurations load, and their patterns compile', async () => {

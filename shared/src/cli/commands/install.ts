@@ -54,6 +54,8 @@ Options:
   --memory SIZE           Tighten the container memory limit (e.g. 1g); never above [sandbox] memory_limit
   --cpus N                Tighten the CPU limit; never above [sandbox] cpu_limit
   --timeout SECONDS       Tighten the wall-clock limit; never above [sandbox] timeout
+  --vault-path PATH       --no-sandbox: also hide PATH (added to [vault] extra_paths); repeatable
+  --vault-env NAME        --no-sandbox: also strip variable NAME (added to [vault] extra_env_vars); repeatable
   --network-mode MODE     Fetch-phase Docker network (default: bridge; tests use host); build is always none
   --registry URL          Registry / index URL (overrides your package-manager config)
   -h, --help              Show this help
@@ -172,6 +174,8 @@ export function createInstallCommand(deps: InstallCommandDeps = DEFAULT_DEPS): C
           memory: { type: 'string' },
           cpus: { type: 'string' },
           timeout: { type: 'string' },
+          'vault-path': { type: 'string', multiple: true },
+          'vault-env': { type: 'string', multiple: true },
           help: { type: 'boolean', short: 'h' },
         },
       });
@@ -223,7 +227,12 @@ export function createInstallCommand(deps: InstallCommandDeps = DEFAULT_DEPS): C
       ? { sink: (event: SandboxEvent) => io.stderr(`${JSON.stringify(event)}\n`), done: () => undefined }
       : progressRenderer(io, io.isTTY && !ci && format === 'text');
 
-    if (v['no-sandbox']) return runWithoutSandbox(ecosystem, parsed.positionals, registry, v.python, io, home, effective.config.vault, format, deps.run);
+    // The editor's vault settings only ever add to what the config files hide.
+    const vault = {
+      extraPaths: [...new Set([...effective.config.vault.extraPaths, ...(v['vault-path'] ?? [])])],
+      extraEnvVars: [...new Set([...effective.config.vault.extraEnvVars, ...(v['vault-env'] ?? [])])],
+    };
+    if (v['no-sandbox']) return runWithoutSandbox(ecosystem, parsed.positionals, registry, v.python, io, home, vault, format, deps.run);
 
     const packageJsonText = ecosystem === 'npm' ? await readText(path.join(io.cwd, 'package.json')) : undefined;
     const request: InstallRequest = {
