@@ -93,7 +93,8 @@ export function layerFromSettings(section: unknown): ConfigLayer {
  * Reads the `safeInstall` section as a client returns it. The extension sends the values per scope
  * (user / workspace, from `inspect()`); any other client sends one merged section, which is the user's
  * own editor talking and counts as the user scope, except that switches at their defaults
- * (`enabled: true`, `offline: false`) count as not set, so a plain default never overrides a config file.
+ * (`enabled: true`, `offline: false`) and empty lists count as not set, so a plain default never
+ * overrides a config file.
  */
 export function readResourceSettings(raw: unknown): ResourceSettings {
   if (!isRecord(raw)) return structuredClone(DEFAULT_SETTINGS);
@@ -105,6 +106,11 @@ export function readResourceSettings(raw: unknown): ResourceSettings {
   if (intelligence) {
     if (intelligence.enabled === true) delete intelligence.enabled;
     if (intelligence.offline === false) delete intelligence.offline;
+    // Empty lists and tables are what such a client sends for settings nobody set.
+    for (const key of Object.keys(intelligence) as Array<keyof IntelligenceConfig>) {
+      const value = intelligence[key];
+      if (typeof value === 'object' && value !== null && Object.keys(value).length === 0) delete intelligence[key];
+    }
     if (Object.keys(intelligence).length === 0) delete user.intelligence;
   }
   return { user, workspace: {} };
