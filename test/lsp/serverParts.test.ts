@@ -227,13 +227,17 @@ describe('MemoizedDetector', () => {
 
 describe('settings and allow entries', () => {
   it('reads nested and flat setting shapes, and falls back on garbage', () => {
-    const rest = { intelligence: { enabled: true }, offline: false };
-    assert.deepEqual(readResourceSettings({ typosquat: { enabled: false, allow: ['a', 3, ' b '] } }), { typosquat: { enabled: false, allow: ['a', 'b'] }, ...rest });
-    assert.deepEqual(readResourceSettings({ 'typosquat.enabled': false }), { typosquat: { enabled: false, allow: [] }, ...rest });
-    assert.deepEqual(readResourceSettings('nonsense'), { typosquat: { enabled: true, allow: [] }, ...rest });
-    assert.deepEqual(readResourceSettings({ typosquat: { enabled: 'no' } }), { typosquat: { enabled: true, allow: [] }, ...rest });
-    assert.deepEqual(readResourceSettings({ intelligence: { enabled: false }, offline: true }), { typosquat: { enabled: true, allow: [] }, intelligence: { enabled: false }, offline: true });
-    assert.deepEqual(readResourceSettings({ 'intelligence.enabled': false, offline: 'yes' }), { typosquat: { enabled: true, allow: [] }, intelligence: { enabled: false }, offline: false });
+    const user = (raw: unknown): unknown => {
+      const layer = readResourceSettings(raw).user;
+      return Object.fromEntries(Object.entries(layer).map(([key, setting]) => [key, setting.value]));
+    };
+    assert.deepEqual(user({ typosquat: { enabled: false, allow: ['a', 3, ' b '] } }), { 'typosquat.enabled': false, 'typosquat.allow': ['a', 'b'] });
+    assert.deepEqual(user({ 'typosquat.enabled': false }), { 'typosquat.enabled': false });
+    assert.deepEqual(readResourceSettings('nonsense'), { user: {}, workspace: {} });
+    assert.deepEqual(user({ typosquat: { enabled: 'no' } }), {});
+    assert.deepEqual(user({ intelligence: { enabled: false }, offline: true }), { intelligence: { enabled: false, offline: true } });
+    assert.deepEqual(user({ 'intelligence.enabled': false, offline: 'yes' }), { intelligence: { enabled: false } });
+    assert.deepEqual(readResourceSettings({ typosquat: { enabled: false } }).workspace, {}, 'a merged section is the user scope');
   });
 
   it('writes allow entries the config reader matches (ecosystem prefix, normalised name)', () => {
