@@ -38,7 +38,7 @@ describe('intelligence thresholds from editor settings (local registry, no resta
     await rm(home, { recursive: true, force: true });
   });
 
-  it('a user threshold makes fresh-release fire, a weaker workspace value is ignored and logged, a stricter one counts', async () => {
+  it('a user threshold makes fresh-release fire, a weaker workspace value is ignored and logged, a stricter one counts', async (t) => {
     const uri = s.uri('package.json');
     s.settings.set('', scoped({}));
     await s.open(uri, MANIFEST);
@@ -48,8 +48,10 @@ describe('intelligence thresholds from editor settings (local registry, no resta
     // The user's own setting: the finding appears without a restart.
     const requestsBefore = s.configurationRequests;
     const fresh = s.waitForDiagnostics(uri, (p) => has(p, 'malware') && has(p, 'fresh-release', 3), false);
+    const changedAt = performance.now();
     await s.setSettings(scoped({ 'intelligence.minReleaseAgeHours': HUGE }));
     const withUser = await fresh;
+    t.diagnostic(`setting change → new finding published: ${(performance.now() - changedAt).toFixed(0)} ms (fresh registry look-ups included)`);
     assert.match(withUser.diagnostics.find((d) => d.code === 'fresh-release')?.message ?? '', /good-lib 1\.4\.0 was published .* ago/);
     assert.ok(s.configurationRequests > requestsBefore, 'the server asked for the new settings');
 
