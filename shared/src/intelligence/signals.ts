@@ -195,6 +195,8 @@ export function signalsFor(facts: PackageFacts, settings: IntelligenceSettings, 
     unavailable.push(lookup.reason);
   } else {
     const info = lookup.info;
+    // Found, but an index that could not be asked may hold another copy (dependency confusion unverified).
+    if (info.unverified) unavailable.push(...info.unverified);
     out.push(...ageSignals(info, facts, settings, now), ...versionSignals(info, facts));
     const threshold = settings.lowDownloads[info.ecosystem];
     if (info.downloads && threshold > 0 && info.downloads.count < threshold) {
@@ -203,7 +205,8 @@ export function signalsFor(facts: PackageFacts, settings: IntelligenceSettings, 
     if (!info.repository && !info.metadataLimited && info.ecosystem !== 'Go') {
       out.push({ rule: 'no-repository', severity: 'information', message: `${info.name} links no source repository, so its published code cannot be compared with its source`, aboutVersion: false });
     }
-    const pypiPublic = info.ecosystem === 'PyPI' && info.foundIn.length > 1;
+    // Copies only in the user's own folders cannot be a stranger's upload.
+    const pypiPublic = info.ecosystem === 'PyPI' && info.foundIn.length > 1 && info.foundIn.some((i) => !info.localIndexes?.includes(i));
     if (pypiPublic) {
       out.push({
         rule: 'dependency-confusion',

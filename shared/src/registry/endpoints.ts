@@ -30,7 +30,11 @@ export interface GoProxyEntry {
 /** Resolved endpoints for every client. */
 export interface Endpoints {
   npm: { registry: string; scopes: Record<string, string>; publicRegistry: string; downloads: string };
-  pypi: { indexes: string[]; json: string; publicSimple: string; publicJson: string };
+  /**
+   * `indexes` may hold `file://` URLs and folders besides http(s) URLs (pip reads all of them);
+   * `findLinks` are pip's `find-links` locations: folders, `file://` URLs or http(s) pages.
+   */
+  pypi: { indexes: string[]; json: string; publicSimple: string; publicJson: string; findLinks?: string[] };
   crates: { api: string; publicApi: string; replacement?: CargoReplacement };
   go: { proxies: GoProxyEntry[]; privatePatterns: string[]; publicProxy: string };
   rubygems: { sources: string[]; publicSource: string };
@@ -101,10 +105,10 @@ export function parseConfigParser(text: string): Record<string, Record<string, s
   return out;
 }
 
-/** pip.conf / pip.ini: `index-url`, `extra-index-url` (whitespace-separated) and `cert`, from `[global]` or `[install]`. */
-export function parsePipConf(text: string): { indexUrl?: string; extraIndexUrls: string[]; cert?: string } {
+/** pip.conf / pip.ini: `index-url`, `extra-index-url` and `find-links` (whitespace-separated) and `cert`, from `[global]` or `[install]`. */
+export function parsePipConf(text: string): { indexUrl?: string; extraIndexUrls: string[]; findLinks: string[]; cert?: string } {
   const parsed = parseConfigParser(text);
-  const out: { indexUrl?: string; extraIndexUrls: string[]; cert?: string } = { extraIndexUrls: [] };
+  const out: { indexUrl?: string; extraIndexUrls: string[]; findLinks: string[]; cert?: string } = { extraIndexUrls: [], findLinks: [] };
   for (const name of ['global', 'install']) {
     const t = parsed[name];
     if (!t) continue;
@@ -112,6 +116,8 @@ export function parsePipConf(text: string): { indexUrl?: string; extraIndexUrls:
     if (index) out.indexUrl = trimSlash(index);
     const extra = t['extra-index-url'] ?? t.extra_index_url;
     if (extra) out.extraIndexUrls = extra.split(/\s+/).filter(Boolean).map(trimSlash);
+    const links = t['find-links'] ?? t.find_links;
+    if (links) out.findLinks = links.split(/\s+/).filter(Boolean);
     if (t.cert) out.cert = t.cert;
   }
   return out;
@@ -214,6 +220,19 @@ export function registriesFromToml(table: unknown): RegistriesConfig {
   return out;
 }
 
+/**
+ * A pip index or find-links entry as the clients read it: URLs (any scheme) as written without a
+ * trailing slash, plain paths made absolute (`~` is the home folder; relative paths are taken from
+ * the project folder, where pip would be run).
+ */
+export function localizePipEntry(entry: string, homeDir: string, projectDir: string): string {
+  const value = entry.trim();
+  // Two or more letters before the colon: a scheme, not a Windows drive.
+  if (/^[a-z][a-z0-9+.-]+:/i.test(value)) return trimSlash(value) || value;
+  const expanded = value === '~' ? homeDir : /^~[\\/]/.test(value) ? path.join(homeDir, value.slice(2)) : value;
+  return path.resolve(projectDir, expanded);
+}
+
 /** The PyPI JSON API that belongs to a simple index (`…/simple` → `…/pypi`), when it is the public one. */
 function jsonApiFor(simpleIndex: string): string | undefined {
   const m = /^(https?:\/\/[^/]+)\/simple$/.exec(trimSlash(simpleIndex));
@@ -247,6 +266,7 @@ export async function resolveEndpoints(io: ConfigFileIo, registries: RegistriesC
   // pip: config files (global < user), then PIP_* variables.
   let pipIndex: string | undefined;
   let pipExtra: string[] = [];
+  let pipFindLinks: string[] = [];
   const pipFiles = env.PIP_CONFIG_FILE ? [env.PIP_CONFIG_FILE] : ['/etc/pip.conf', path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'pip', 'pip.conf'), path.join(home, '.pip', 'pip.conf')];
   if (env.APPDATA) pipFiles.push(path.join(env.APPDATA, 'pip', 'pip.ini'));
   if (env.VIRTUAL_ENV) pipFiles.push(path.join(env.VIRTUAL_ENV, 'pip.conf'));
@@ -256,11 +276,19 @@ export async function resolveEndpoints(io: ConfigFileIo, registries: RegistriesC
     const conf = parsePipConf(text);
     if (conf.indexUrl) pipIndex = conf.indexUrl;
     if (conf.extraIndexUrls.length > 0) pipExtra = conf.extraIndexUrls;
+    if (conf.findLinks.length > 0) pipFindLinks = conf.findLinks;
     if (conf.cert) caFiles.push(conf.cert);
   }
   if (env.PIP_INDEX_URL) pipIndex = trimSlash(env.PIP_INDEX_URL);
   if (env.PIP_EXTRA_INDEX_URL) pipExtra = env.PIP_EXTRA_INDEX_URL.split(/\s+/).filter(Boolean).map(trimSlash);
+  if (env.PIP_FIND_LINKS) pipFindLinks = env.PIP_FIND_LINKS.split(/\s+/).filter(Boolean);
   if (env.PIP_CERT) caFiles.push(env.PIP_CERT);
+  const localize = (entry: string): string => localizePipEntry(entry, home, io.projectDir);
+  if (pipIndex !== undefined) pipIndex = localize(pipIndex);
+  pipExtra = pipExtra.map(localize);
+  pipFindLinks = [...new Set(pipFindLinks.map(localize))];
+  for (const entry of [pipIndex, ...pipExtra].filter((e): e is string => e !== undefined && !/^https?:/i.test(e))) notes.push(`pip index ${entry} is not an http(s) URL`);
+  if (pipFindLinks.length > 0) notes.push(`pip find-links: ${pipFindLinks.join(', ')}`);
   const primaryIndex = pipIndex ?? registries.pypiIndex ?? DEFAULT_ENDPOINTS.pypiSimple;
   const extraIndexes = pipIndex || pipExtra.length > 0 ? pipExtra : (registries.pypiExtraIndexes ?? []);
   const pypiJson = registries.pypiJson ?? jsonApiFor(primaryIndex) ?? DEFAULT_ENDPOINTS.pypiJson;
@@ -302,7 +330,7 @@ export async function resolveEndpoints(io: ConfigFileIo, registries: RegistriesC
       publicRegistry: registries.npm ?? DEFAULT_ENDPOINTS.npmRegistry,
       downloads: registries.npmDownloads ?? DEFAULT_ENDPOINTS.npmDownloads,
     },
-    pypi: { indexes: [primaryIndex, ...extraIndexes.filter((u) => u !== primaryIndex)], json: pypiJson, publicSimple: registries.pypiIndex ?? DEFAULT_ENDPOINTS.pypiSimple, publicJson: registries.pypiJson ?? DEFAULT_ENDPOINTS.pypiJson },
+    pypi: { indexes: [primaryIndex, ...extraIndexes.filter((u) => u !== primaryIndex)], json: pypiJson, publicSimple: registries.pypiIndex ?? DEFAULT_ENDPOINTS.pypiSimple, publicJson: registries.pypiJson ?? DEFAULT_ENDPOINTS.pypiJson, findLinks: pipFindLinks },
     crates,
     go: { proxies: parseGoproxy(goproxyValue), privatePatterns: goPrivate, publicProxy: registries.goProxy ?? DEFAULT_ENDPOINTS.goProxy },
     rubygems: { sources: gemSources.length > 0 ? gemSources : [registries.rubygems ?? DEFAULT_ENDPOINTS.rubygems], publicSource: registries.rubygems ?? DEFAULT_ENDPOINTS.rubygems },

@@ -9,7 +9,7 @@ import { setMaxListeners } from 'node:events';
 import { cacheKey, type CacheEntry, type CacheStore } from './cache';
 
 /** Why a request produced no usable answer. */
-export type HttpFailureKind = 'timeout' | 'network' | 'status' | 'too-large' | 'bad-content' | 'offline' | 'aborted';
+export type HttpFailureKind = 'timeout' | 'network' | 'status' | 'too-large' | 'bad-content' | 'offline' | 'aborted' | 'unsupported';
 
 /** A request that produced no usable answer; `message` is written for the user. */
 export class HttpError extends Error {
@@ -259,6 +259,9 @@ export class HttpClient {
       this.widenedSignals.add(options.signal);
       setMaxListeners(0, options.signal);
     }
+    // Checked here so a file:// or ftp:// endpoint reads as such, not as the transport's invalid-argument error.
+    const unsupported = unsupportedUrl(url);
+    if (unsupported) throw new HttpError('unsupported', unsupported);
     const method = options.method ?? 'GET';
     const key = cacheKey(method, url, options.body);
     const cached = await this.readCache(key);
@@ -438,6 +441,18 @@ export class HttpClient {
       release?.();
     }
   }
+}
+
+/** Why `url` cannot be fetched over HTTP (not a URL, or another scheme), or undefined when it can. */
+export function unsupportedUrl(url: string): string | undefined {
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    return `${url} is not a URL`;
+  }
+  if (protocol === 'http:' || protocol === 'https:') return undefined;
+  return `${url} uses the unsupported scheme '${protocol}' (only http:// and https:// are fetched)`;
 }
 
 /** Reads a body up to `maxBytes`; past that it stops reading (never buffers the rest) and fails. */

@@ -8,6 +8,8 @@ import { OsvClient } from './clients/osv';
 import { PypiClient } from './clients/pypi';
 import { RubyGemsClient } from './clients/rubygems';
 import type { Endpoints } from './endpoints';
+import { LocalIndexReader } from './local/localIndex';
+import type { LocalFs } from './local/localFs';
 import { HttpClient, systemClock, type Clock, type HttpSettings, type Transport } from './http';
 import { createUndiciTransport } from './transport';
 import type { RegistryClient } from './types';
@@ -32,6 +34,8 @@ export interface RegistryClientOptions {
   http?: Partial<HttpSettings>;
   /** Indexes named in the manifest itself (requirements `--index-url`, Gemfile `source`). */
   manifestIndexes?: { pypi?: string[]; rubygems?: string[] };
+  /** Reads `file://` pip indexes and find-links folders; the real file system by default. */
+  localFs?: LocalFs;
 }
 
 /** Builds the HTTP layer and one client per registry. */
@@ -44,7 +48,7 @@ export function createRegistryClients(options: RegistryClientOptions): RegistryC
   return {
     registries: {
       npm: new NpmClient(http, e.npm),
-      PyPI: new PypiClient(http, e.pypi, options.manifestIndexes?.pypi ?? []),
+      PyPI: new PypiClient(http, e.pypi, options.manifestIndexes?.pypi ?? [], new LocalIndexReader(options.localFs, () => clock.now())),
       'crates.io': new CratesClient(http, e.crates),
       Go: new GoProxyClient(http, e.go),
       RubyGems: new RubyGemsClient(http, e.rubygems, options.manifestIndexes?.rubygems ?? []),

@@ -52,6 +52,13 @@ export interface PackageInfo {
   pageUrl?: string;
   /** Set when only an index listing (no metadata API) was available, saying what is missing. */
   metadataLimited?: string;
+  /**
+   * Why some configured index could not be asked although the package was found elsewhere: a copy
+   * there (and so which one pip installs) is unverified.
+   */
+  unverified?: string[];
+  /** The entries of `foundIn` that are folders on this machine (`file://` indexes, find-links): nobody else publishes there. */
+  localIndexes?: string[];
 }
 
 /** Outcome of looking a package up on every configured index. */

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { DEFAULT_ENDPOINTS } from '../../../shared/src/registry/defaults';
-import { matchesGoPrivate, parseCargoConfig, parseGemrc, parseGoproxy, parseNpmrc, parsePipConf, registriesFromToml, resolveEndpoints, type ConfigFileIo } from '../../../shared/src/registry/endpoints';
+import { localizePipEntry, matchesGoPrivate, parseCargoConfig, parseGemrc, parseGoproxy, parseNpmrc, parsePipConf, registriesFromToml, resolveEndpoints, type ConfigFileIo } from '../../../shared/src/registry/endpoints';
 
 const HOME = path.join(path.sep, 'home', 'dev');
-const PROJECT = path.join(path.sep, 'work', 'app');
+const PROJECT = path.join(path.sep, 'projects', 'app');
 
 function io(files: Record<string, string>, env: Record<string, string> = {}): ConfigFileIo {
   return { env, homeDir: HOME, projectDir: PROJECT, readText: async (file) => files[file] };
@@ -97,5 +97,32 @@ describe('resolveEndpoints precedence: package-manager config, then safe-install
     const env = await resolveEndpoints(io(files, { npm_config_registry: 'https://env-npm.example/', PIP_INDEX_URL: 'https://env-pip.example/simple', PIP_EXTRA_INDEX_URL: 'https://x.example/simple https://y.example/simple' }));
     assert.equal(env.npm.registry, 'https://env-npm.example');
     assert.deepEqual(env.pypi.indexes, ['https://env-pip.example/simple', 'https://x.example/simple', 'https://y.example/simple']);
+  });
+});
+
+describe('pip local indexes and find-links', () => {
+  test('pip.conf find-links (several, either spelling) is read', () => {
+    assert.deepEqual(parsePipConf('[global]\nfind-links =\n    /srv/wheels\n    https://wheels.example/links.html\n').findLinks, ['/srv/wheels', 'https://wheels.example/links.html']);
+    assert.deepEqual(parsePipConf('[install]\nfind_links = ./wheels file:///srv/more\n').findLinks, ['./wheels', 'file:///srv/more']);
+    assert.deepEqual(parsePipConf('[global]\nindex-url = https://a.example/simple\n').findLinks, []);
+  });
+
+  test('paths become absolute (home for ~, the project folder for relative ones); URLs of any scheme stay as written', () => {
+    assert.equal(localizePipEntry('~/wheels', HOME, PROJECT), path.join(HOME, 'wheels'));
+    assert.equal(localizePipEntry('wheels/', HOME, PROJECT), path.join(PROJECT, 'wheels'));
+    assert.equal(localizePipEntry(path.join(path.sep, 'srv', 'simple'), HOME, PROJECT), path.join(path.sep, 'srv', 'simple'));
+    assert.equal(localizePipEntry('file:///srv/simple/', HOME, PROJECT), 'file:///srv/simple');
+    assert.equal(localizePipEntry('ftp://mirror.example/simple', HOME, PROJECT), 'ftp://mirror.example/simple');
+  });
+
+  test('resolveEndpoints: file:// and path extra indexes and find-links from pip.conf; PIP_FIND_LINKS wins', async () => {
+    const files = { [path.join(HOME, '.config', 'pip', 'pip.conf')]: '[global]\nfind-links = vendor/wheels\nextra-index-url = file:///srv/pypi/simple ../shared/simple\n' };
+    const e = await resolveEndpoints(io(files));
+    assert.deepEqual(e.pypi.indexes, [DEFAULT_ENDPOINTS.pypiSimple, 'file:///srv/pypi/simple', path.join(PROJECT, '..', 'shared', 'simple')]);
+    assert.deepEqual(e.pypi.findLinks, [path.join(PROJECT, 'vendor', 'wheels')]);
+    assert.ok(e.notes.some((n) => n.includes('find-links')));
+    const fromEnv = await resolveEndpoints(io(files, { PIP_FIND_LINKS: '/srv/a /srv/b' }));
+    assert.deepEqual(fromEnv.pypi.findLinks, [path.resolve('/srv/a'), path.resolve('/srv/b')]);
+    assert.deepEqual((await resolveEndpoints(io({}))).pypi.findLinks, []);
   });
 });

@@ -2,6 +2,8 @@
  * PyPI: the JSON API (`/pypi/<name>/json`, and `/pypi/<name>/<version>/json` in deep mode) for release
  * dates, yanks, files and project links; the simple API (PEP 691 JSON, HTML accepted) on every
  * configured index for existence, so a package that lives only in a private index is found there.
+ * `file://` indexes and pip's find-links folders are read from disk (see `local/`): a package found
+ * only there exists, with the versions its file names give.
  * The JSON API publishes no download counts and no owner list; we say so instead of guessing.
  */
 import { normalizeName } from '../../normalize';
@@ -9,6 +11,9 @@ import { CACHE_TTL_MS, PAGE_URLS } from '../defaults';
 import type { Endpoints } from '../endpoints';
 import { HttpError, type HttpClient } from '../http';
 import { arr, date, obj, str } from '../json';
+import { filesOfProject } from '../local/distFilename';
+import { linksOfIndexHtml } from '../local/indexHtml';
+import { indexLocation, latestOf, LocalIndexReader, versionsOfFiles } from '../local/localIndex';
 import type { LookupOptions, LookupResult, PackageInfo, RegistryClient, VersionInfo } from '../types';
 
 /** PEP 691 JSON first, HTML as a fallback (older private indexes). */
@@ -90,7 +95,43 @@ export function simpleVersions(name: string, response: { text: string; json?: un
   return [...found];
 }
 
-/** PyPI client: JSON API for metadata, every configured simple index for existence. */
+/** What one index or find-links location says about a package. */
+type Listing = { status: 'found'; versions: VersionInfo[] } | { status: 'absent' } | { status: 'failed'; reason: string };
+
+/** Versions a simple-API answer lists: PEP 691 JSON when it parses, else the links of a PEP 503 HTML page. */
+function versionsOfSimpleAnswer(name: string, text: string): VersionInfo[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return versionsOfFiles(filesOfProject(name, linksOfIndexHtml(text)));
+  }
+  return (simpleVersions(name, { text, json }) ?? []).map((version) => ({ version }));
+}
+
+/** Several listings of one package as one version list (a version is yanked only where every listing yanks it). */
+function mergeVersions(lists: readonly VersionInfo[][]): VersionInfo[] {
+  const merged = new Map<string, VersionInfo>();
+  for (const list of lists) {
+    for (const entry of list) {
+      const seen = merged.get(entry.version);
+      if (!seen) merged.set(entry.version, { ...entry });
+      else {
+        if (!entry.yanked) {
+          delete seen.yanked;
+          delete seen.yankedReason;
+        }
+        if (entry.hasWheel) {
+          seen.hasWheel = true;
+          delete seen.installScripts;
+        }
+      }
+    }
+  }
+  return [...merged.values()];
+}
+
+/** PyPI client: JSON API for metadata, every configured simple index and find-links location for existence. */
 export class PypiClient implements RegistryClient {
   readonly ecosystem = 'PyPI' as const;
   constructor(
@@ -98,84 +139,136 @@ export class PypiClient implements RegistryClient {
     private readonly endpoints: Endpoints['pypi'],
     /** Extra indexes named in the manifest itself (`--index-url`, `--extra-index-url`). */
     private readonly manifestIndexes: string[] = [],
+    /** Reads `file://` indexes and find-links folders. */
+    private readonly local: LocalIndexReader = new LocalIndexReader(),
   ) {}
 
   private indexes(): string[] {
     return [...new Set([...this.manifestIndexes, ...this.endpoints.indexes])];
   }
 
+  private findLinks(): string[] {
+    return [...new Set(this.endpoints.findLinks ?? [])];
+  }
+
   describeIndexes(): string[] {
-    return this.indexes();
+    return [...this.indexes(), ...this.findLinks()];
   }
 
   /** A client that also consults `indexes` (named in the manifest), ahead of the configured ones. */
   withIndexes(indexes: string[]): PypiClient {
-    return new PypiClient(this.http, this.endpoints, [...indexes, ...this.manifestIndexes]);
+    return new PypiClient(this.http, this.endpoints, [...indexes, ...this.manifestIndexes], this.local);
+  }
+
+  /** Asks one simple index (http(s) or on disk) about a package. */
+  private async listIndex(index: string, name: string, options: LookupOptions): Promise<Listing> {
+    const location = indexLocation(index);
+    if (location.kind === 'unsupported') return { status: 'failed', reason: location.reason };
+    if (location.kind === 'local') {
+      const found = await this.local.simpleIndex(location.path, name);
+      return found.status === 'found' ? { status: 'found', versions: versionsOfFiles(found.files) } : found;
+    }
+    try {
+      const response = await this.http.fetch(`${index}/${normalizeName('PyPI', name)}/`, { signal: options.signal, expect: 'text', accept: SIMPLE_ACCEPT, ttlMs: CACHE_TTL_MS.metadata, notFoundTtlMs: CACHE_TTL_MS.notFound });
+      return response.status === 200 ? { status: 'found', versions: versionsOfSimpleAnswer(name, response.text) } : { status: 'absent' };
+    } catch (error) {
+      return { status: 'failed', reason: error instanceof HttpError ? error.message : String(error) };
+    }
+  }
+
+  /** Asks one find-links location (a folder, a file:// URL or an http(s) page) about a package. */
+  private async listFindLinks(entry: string, name: string, options: LookupOptions): Promise<Listing> {
+    const location = indexLocation(entry);
+    if (location.kind === 'unsupported') return { status: 'failed', reason: location.reason.replace(/^index /, 'find-links ') };
+    if (location.kind === 'local') {
+      const found = await this.local.findLinks(location.path, name);
+      return found.status === 'found' ? { status: 'found', versions: versionsOfFiles(found.files) } : found;
+    }
+    try {
+      const response = await this.http.fetch(entry, { signal: options.signal, expect: 'text', accept: 'text/html', ttlMs: CACHE_TTL_MS.metadata, notFoundTtlMs: CACHE_TTL_MS.notFound });
+      // A find-links page lists many projects: a 404 is a broken setting, not an absent package.
+      if (response.status !== 200) return { status: 'failed', reason: `find-links page ${entry} answered HTTP ${response.status}` };
+      const files = filesOfProject(name, linksOfIndexHtml(response.text));
+      return files.length > 0 ? { status: 'found', versions: versionsOfFiles(files) } : { status: 'absent' };
+    } catch (error) {
+      return { status: 'failed', reason: error instanceof HttpError ? error.message : String(error) };
+    }
   }
 
   async lookup(name: string, options: LookupOptions): Promise<LookupResult> {
     const normalized = normalizeName('PyPI', name);
-    const failures: string[] = [];
+    // Sets: the JSON API and the simple index on an unreachable host fail with the same words.
+    const failures = new Set<string>();
+    const listingFailures = new Set<string>();
     let info: PackageInfo | undefined;
     try {
       const response = await this.http.fetch(`${this.endpoints.json}/${normalized}/json`, { signal: options.signal, expect: 'json', accept: 'application/json', ttlMs: CACHE_TTL_MS.metadata, notFoundTtlMs: CACHE_TTL_MS.notFound });
       const doc = obj(response.json);
       if (response.status === 200) {
-        if (!doc || !obj(doc.info)) failures.push(`${host(this.endpoints.json)} answered JSON that is not a project record`);
+        if (!doc || !obj(doc.info)) failures.add(`${host(this.endpoints.json)} answered JSON that is not a project record`);
         else info = pypiProjectToInfo(name, this.endpoints.json, doc);
       }
     } catch (error) {
-      failures.push(error instanceof HttpError ? error.message : String(error));
+      failures.add(error instanceof HttpError ? error.message : String(error));
     }
-    // Ask every configured index; the public index is only skipped when the JSON API (same host) already answered.
+    // Ask every configured index and find-links location; the public index is only skipped when the
+    // JSON API (same host) already answered. Local entries are named by their path in messages.
     const foundIn: string[] = [];
     const checked: string[] = [this.endpoints.json];
-    let privateVersions: string[] | undefined;
-    let privateIndex: string | undefined;
-    for (const index of this.indexes()) {
-      if (info && host(index) === host(this.endpoints.json) && index === this.endpoints.publicSimple) {
-        foundIn.push(index);
+    const listed: Array<{ where: string; local: boolean; versions: VersionInfo[] }> = [];
+    const sources = [...this.indexes().map((entry) => ({ entry, findLinks: false })), ...this.findLinks().map((entry) => ({ entry, findLinks: true }))];
+    for (const { entry, findLinks } of sources) {
+      if (!findLinks && info && host(entry) === host(this.endpoints.json) && entry === this.endpoints.publicSimple) {
+        foundIn.push(entry);
         continue;
       }
-      checked.push(index);
-      try {
-        const response = await this.http.fetch(`${index}/${normalized}/`, { signal: options.signal, expect: 'text', accept: SIMPLE_ACCEPT, ttlMs: CACHE_TTL_MS.metadata, notFoundTtlMs: CACHE_TTL_MS.notFound });
-        if (response.status !== 200) continue;
-        foundIn.push(index);
-        if (!info && privateVersions === undefined) {
-          privateIndex = index;
-          let json: unknown;
-          try {
-            json = JSON.parse(response.text);
-          } catch {
-            json = undefined;
-          }
-          privateVersions = simpleVersions(name, { text: response.text, json }) ?? [];
-        }
-      } catch (error) {
-        failures.push(error instanceof HttpError ? error.message : String(error));
+      const location = indexLocation(entry);
+      const where = location.kind === 'local' ? location.path : entry;
+      const listing = findLinks ? await this.listFindLinks(entry, name, options) : await this.listIndex(entry, name, options);
+      if (listing.status === 'failed') {
+        failures.add(listing.reason);
+        listingFailures.add(listing.reason);
+        continue;
+      }
+      checked.push(where);
+      if (listing.status === 'found') {
+        foundIn.push(where);
+        listed.push({ where, local: location.kind === 'local', versions: listing.versions });
       }
     }
+    const localIndexes = listed.filter((l) => l.local).map((l) => l.where);
     if (info) {
       info.foundIn = foundIn.length > 0 ? foundIn : [this.endpoints.json];
+      if (localIndexes.length > 0) info.localIndexes = localIndexes;
+      if (listingFailures.size > 0) info.unverified = [...listingFailures];
       if (options.deep && info.latest) await this.addReleaseDetails(info, info.latest, options);
       return { status: 'found', info };
     }
-    if (privateIndex !== undefined) {
+    const first = listed[0];
+    if (first) {
+      const versions = mergeVersions(listed.map((l) => l.versions));
+      const remoteOnes = listed.filter((l) => !l.local).map((l) => host(l.where));
       const limited: PackageInfo = {
         ecosystem: 'PyPI',
         name,
-        registry: privateIndex,
+        registry: first.where,
         foundIn,
-        versions: (privateVersions ?? []).map((version) => ({ version })),
+        versions,
         maintainers: [],
-        metadataLimited: `found on ${host(privateIndex)}, which offers only an index listing (no dates, owners or links)`,
-        downloadsUnavailable: 'private indexes publish no download counts',
+        metadataLimited: [
+          localIndexes.length > 0 ? `found in local index ${localIndexes.join(', ')}, which holds package files only (no dates, owners or links)` : '',
+          remoteOnes.length > 0 ? `found on ${remoteOnes.join(', ')}, which offer${remoteOnes.length === 1 ? 's' : ''} only an index listing (no dates, owners or links)` : '',
+        ].filter(Boolean).join('; '),
+        downloadsUnavailable: localIndexes.length === listed.length ? 'local indexes publish no download counts' : 'private indexes publish no download counts',
       };
+      if (localIndexes.length > 0) limited.localIndexes = localIndexes;
+      const latest = latestOf(versions);
+      if (latest) limited.latest = latest;
+      if (listingFailures.size > 0) limited.unverified = [...listingFailures];
       return { status: 'found', info: limited };
     }
     // Never conclude "unknown" while some index could not be asked.
-    if (failures.length > 0) return { status: 'unavailable', reason: failures.join('; ') };
+    if (failures.size > 0) return { status: 'unavailable', reason: [...failures].join('; ') };
     return { status: 'not-found', checked };
   }
 
