@@ -205,8 +205,9 @@ export function signalsFor(facts: PackageFacts, settings: IntelligenceSettings, 
     if (!info.repository && !info.metadataLimited && info.ecosystem !== 'Go') {
       out.push({ rule: 'no-repository', severity: 'information', message: `${info.name} links no source repository, so its published code cannot be compared with its source`, aboutVersion: false });
     }
-    // Copies only in the user's own folders cannot be a stranger's upload.
-    const pypiPublic = info.ecosystem === 'PyPI' && info.foundIn.length > 1 && info.foundIn.some((i) => !info.localIndexes?.includes(i));
+    // Copies only in the user's own folders cannot be a stranger's upload; a mirror of the public files is the same package.
+    const distinct = info.foundIn.filter((i) => !info.mirrorIndexes?.includes(i));
+    const pypiPublic = info.ecosystem === 'PyPI' && distinct.length > 1 && distinct.some((i) => !info.localIndexes?.includes(i));
     if (pypiPublic) {
       out.push({
         rule: 'dependency-confusion',

@@ -59,6 +59,11 @@ export interface PackageInfo {
   unverified?: string[];
   /** The entries of `foundIn` that are folders on this machine (`file://` indexes, find-links): nobody else publishes there. */
   localIndexes?: string[];
+  /**
+   * The entries of `foundIn` that hold only byte-identical copies of the public record's files (a
+   * mirror or wheelhouse): the same package, not a second one that could win.
+   */
+  mirrorIndexes?: string[];
 }
 
 /** Outcome of looking a package up on every configured index. */

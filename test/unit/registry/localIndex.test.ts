@@ -112,6 +112,7 @@ describe('LocalIndexReader on disk', () => {
   test('a folder that cannot be read says why, in words', async () => {
     const denied: LocalFs = {
       kind: async () => 'dir',
+      size: async () => undefined,
       list: async () => Promise.reject(Object.assign(new Error('EACCES: permission denied, scandir'), { code: 'EACCES' })),
       readText: async () => '',
     };
@@ -197,6 +198,42 @@ describe('PyPI client with local indexes', () => {
     assert.deepEqual(info.localIndexes, [simple]);
     const signals = signalsFor({ target: { ecosystem: 'PyPI', name: 'requests', spec: '' }, lookup: result, advisories: [], osvVersioned: false }, intelligenceSettings({}), Date.UTC(2026, 0, 1));
     assert.ok(signals.some((s) => s.rule === 'dependency-confusion' && s.severity === 'warning'), JSON.stringify(signals));
+  });
+
+  test('a local mirror of the public files (same SHA-256 on the index page, or same size in a folder) is not dependency confusion; a different file is', async () => {
+    const sha = (c: string): string => c.repeat(64);
+    const project = {
+      info: { name: 'mirrored', version: '1.0', project_urls: { Source: 'https://github.com/example/mirrored' } },
+      releases: {
+        '1.0': [
+          { filename: 'mirrored-1.0-py3-none-any.whl', packagetype: 'bdist_wheel', size: 5, digests: { sha256: sha('a') }, upload_time_iso_8601: '2024-01-01T00:00:00Z' },
+          { filename: 'mirrored-1.0.tar.gz', packagetype: 'sdist', size: 7, digests: { sha256: sha('b') }, upload_time_iso_8601: '2024-01-01T00:00:00Z' },
+        ],
+      },
+    };
+    const tree = path.join(root, 'mirror-simple');
+    const folder = path.join(root, 'mirror-wheels');
+    await mkdir(path.join(tree, 'mirrored'), { recursive: true });
+    await mkdir(folder, { recursive: true });
+    const writePage = (hash: string): Promise<void> => writeFile(path.join(tree, 'mirrored', 'index.html'), `<a href="../../f/mirrored-1.0-py3-none-any.whl#sha256=${hash}">w</a>`);
+    const confusion = async (indexes: string[], findLinks: string[]): Promise<boolean> => {
+      const c = client(publicIndex((url) => (url.endsWith('/mirrored/json') ? { status: 200, body: JSON.stringify(project) } : { status: 404 })), indexes, findLinks);
+      const result = await lookup(c, 'mirrored');
+      found(result);
+      return signalsFor({ target: { ecosystem: 'PyPI', name: 'mirrored', spec: '' }, lookup: result, advisories: [], osvVersioned: false }, intelligenceSettings({}), Date.UTC(2026, 0, 1)).some((s) => s.rule === 'dependency-confusion');
+    };
+    await writePage(sha('a'));
+    assert.equal(await confusion([tree], []), false);
+    await writePage(sha('c'));
+    assert.equal(await confusion([tree], []), true);
+    await writeFile(path.join(folder, 'mirrored-1.0.tar.gz'), '1234567');
+    assert.equal(await confusion([], [folder]), false);
+    await writeFile(path.join(folder, 'mirrored-1.0.tar.gz'), '12345678');
+    assert.equal(await confusion([], [folder]), true);
+    // A version the public index does not have is a second package, whatever else matches.
+    await writeFile(path.join(folder, 'mirrored-1.0.tar.gz'), '1234567');
+    await writeFile(path.join(folder, 'mirrored-9.0-py3-none-any.whl'), '');
+    assert.equal(await confusion([], [folder]), true);
   });
 
   test('in two local folders only: no dependency-confusion (nobody else publishes there)', async () => {

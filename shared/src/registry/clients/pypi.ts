@@ -11,7 +11,7 @@ import { CACHE_TTL_MS, PAGE_URLS } from '../defaults';
 import type { Endpoints } from '../endpoints';
 import { HttpError, type HttpClient } from '../http';
 import { arr, date, obj, str } from '../json';
-import { filesOfProject } from '../local/distFilename';
+import { filesOfProject, type DistFile, type IndexLink } from '../local/distFilename';
 import { linksOfIndexHtml } from '../local/indexHtml';
 import { indexLocation, latestOf, LocalIndexReader, versionsOfFiles } from '../local/localIndex';
 import type { LookupOptions, LookupResult, PackageInfo, RegistryClient, VersionInfo } from '../types';
@@ -95,18 +95,60 @@ export function simpleVersions(name: string, response: { text: string; json?: un
   return [...found];
 }
 
-/** What one index or find-links location says about a package. */
-type Listing = { status: 'found'; versions: VersionInfo[] } | { status: 'absent' } | { status: 'failed'; reason: string };
+/** What one index or find-links location says about a package; `files` when it names them. */
+type Listing = { status: 'found'; versions: VersionInfo[]; files: DistFile[] } | { status: 'absent' } | { status: 'failed'; reason: string };
 
-/** Versions a simple-API answer lists: PEP 691 JSON when it parses, else the links of a PEP 503 HTML page. */
-function versionsOfSimpleAnswer(name: string, text: string): VersionInfo[] {
+/** A simple-API answer: PEP 691 JSON when it parses, else the links of a PEP 503 HTML page. */
+function listingOfSimpleAnswer(name: string, text: string): Extract<Listing, { status: 'found' }> {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return versionsOfFiles(filesOfProject(name, linksOfIndexHtml(text)));
+    const files = filesOfProject(name, linksOfIndexHtml(text));
+    return { status: 'found', versions: versionsOfFiles(files), files };
   }
-  return (simpleVersions(name, { text, json }) ?? []).map((version) => ({ version }));
+  const links = arr(obj(json)?.files).map((f) => obj(f) ?? {}).flatMap((f): IndexLink[] => {
+    const filename = str(f.filename);
+    const sha256 = str(obj(f.hashes)?.sha256);
+    return filename ? [sha256 ? { filename, sha256 } : { filename }] : [];
+  });
+  return { status: 'found', versions: (simpleVersions(name, { text, json }) ?? []).map((version) => ({ version })), files: filesOfProject(name, links) };
+}
+
+/** A public file's identity: SHA-256 and size, by file name (PyPI never reuses a file name). */
+type PublicFiles = Map<string, { sha256?: string; size?: number }>;
+
+/** The files of every release of a JSON-API project document. */
+export function publicFilesOf(doc: Record<string, unknown>): PublicFiles {
+  const out: PublicFiles = new Map();
+  for (const files of Object.values(obj(doc.releases) ?? {})) {
+    for (const file of arr(files).map((f) => obj(f) ?? {})) {
+      const filename = str(file.filename);
+      if (!filename) continue;
+      const entry: { sha256?: string; size?: number } = {};
+      const sha256 = str(obj(file.digests)?.sha256);
+      if (sha256) entry.sha256 = sha256.toLowerCase();
+      if (typeof file.size === 'number') entry.size = file.size;
+      out.set(filename, entry);
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether a listing holds only copies of public files (same name and SHA-256, or same size where no
+ * hash is known): a mirror or wheelhouse of the public package, not a second package that could be swapped.
+ */
+export function isMirrorOf(files: readonly DistFile[], publicFiles: PublicFiles): boolean {
+  return (
+    files.length > 0 &&
+    files.every((file) => {
+      const copy = publicFiles.get(file.filename);
+      if (!copy) return false;
+      if (file.sha256 && copy.sha256) return file.sha256 === copy.sha256;
+      return file.size !== undefined && file.size === copy.size;
+    })
+  );
 }
 
 /** Several listings of one package as one version list (a version is yanked only where every listing yanks it). */
@@ -166,11 +208,11 @@ export class PypiClient implements RegistryClient {
     if (location.kind === 'unsupported') return { status: 'failed', reason: location.reason };
     if (location.kind === 'local') {
       const found = await this.local.simpleIndex(location.path, name);
-      return found.status === 'found' ? { status: 'found', versions: versionsOfFiles(found.files) } : found;
+      return found.status === 'found' ? { status: 'found', versions: versionsOfFiles(found.files), files: found.files } : found;
     }
     try {
       const response = await this.http.fetch(`${index}/${normalizeName('PyPI', name)}/`, { signal: options.signal, expect: 'text', accept: SIMPLE_ACCEPT, ttlMs: CACHE_TTL_MS.metadata, notFoundTtlMs: CACHE_TTL_MS.notFound });
-      return response.status === 200 ? { status: 'found', versions: versionsOfSimpleAnswer(name, response.text) } : { status: 'absent' };
+      return response.status === 200 ? listingOfSimpleAnswer(name, response.text) : { status: 'absent' };
     } catch (error) {
       return { status: 'failed', reason: error instanceof HttpError ? error.message : String(error) };
     }
@@ -182,14 +224,14 @@ export class PypiClient implements RegistryClient {
     if (location.kind === 'unsupported') return { status: 'failed', reason: location.reason.replace(/^index /, 'find-links ') };
     if (location.kind === 'local') {
       const found = await this.local.findLinks(location.path, name);
-      return found.status === 'found' ? { status: 'found', versions: versionsOfFiles(found.files) } : found;
+      return found.status === 'found' ? { status: 'found', versions: versionsOfFiles(found.files), files: found.files } : found;
     }
     try {
       const response = await this.http.fetch(entry, { signal: options.signal, expect: 'text', accept: 'text/html', ttlMs: CACHE_TTL_MS.metadata, notFoundTtlMs: CACHE_TTL_MS.notFound });
       // A find-links page lists many projects: a 404 is a broken setting, not an absent package.
       if (response.status !== 200) return { status: 'failed', reason: `find-links page ${entry} answered HTTP ${response.status}` };
       const files = filesOfProject(name, linksOfIndexHtml(response.text));
-      return files.length > 0 ? { status: 'found', versions: versionsOfFiles(files) } : { status: 'absent' };
+      return files.length > 0 ? { status: 'found', versions: versionsOfFiles(files), files } : { status: 'absent' };
     } catch (error) {
       return { status: 'failed', reason: error instanceof HttpError ? error.message : String(error) };
     }
@@ -201,12 +243,16 @@ export class PypiClient implements RegistryClient {
     const failures = new Set<string>();
     const listingFailures = new Set<string>();
     let info: PackageInfo | undefined;
+    let publicFiles: PublicFiles = new Map();
     try {
       const response = await this.http.fetch(`${this.endpoints.json}/${normalized}/json`, { signal: options.signal, expect: 'json', accept: 'application/json', ttlMs: CACHE_TTL_MS.metadata, notFoundTtlMs: CACHE_TTL_MS.notFound });
       const doc = obj(response.json);
       if (response.status === 200) {
         if (!doc || !obj(doc.info)) failures.add(`${host(this.endpoints.json)} answered JSON that is not a project record`);
-        else info = pypiProjectToInfo(name, this.endpoints.json, doc);
+        else {
+          info = pypiProjectToInfo(name, this.endpoints.json, doc);
+          publicFiles = publicFilesOf(doc);
+        }
       }
     } catch (error) {
       failures.add(error instanceof HttpError ? error.message : String(error));
@@ -215,7 +261,7 @@ export class PypiClient implements RegistryClient {
     // JSON API (same host) already answered. Local entries are named by their path in messages.
     const foundIn: string[] = [];
     const checked: string[] = [this.endpoints.json];
-    const listed: Array<{ where: string; local: boolean; versions: VersionInfo[] }> = [];
+    const listed: Array<{ where: string; local: boolean; versions: VersionInfo[]; files: DistFile[] }> = [];
     const sources = [...this.indexes().map((entry) => ({ entry, findLinks: false })), ...this.findLinks().map((entry) => ({ entry, findLinks: true }))];
     for (const { entry, findLinks } of sources) {
       if (!findLinks && info && host(entry) === host(this.endpoints.json) && entry === this.endpoints.publicSimple) {
@@ -233,13 +279,15 @@ export class PypiClient implements RegistryClient {
       checked.push(where);
       if (listing.status === 'found') {
         foundIn.push(where);
-        listed.push({ where, local: location.kind === 'local', versions: listing.versions });
+        listed.push({ where, local: location.kind === 'local', versions: listing.versions, files: listing.files });
       }
     }
     const localIndexes = listed.filter((l) => l.local).map((l) => l.where);
     if (info) {
       info.foundIn = foundIn.length > 0 ? foundIn : [this.endpoints.json];
       if (localIndexes.length > 0) info.localIndexes = localIndexes;
+      const mirrors = listed.filter((l) => isMirrorOf(l.files, publicFiles)).map((l) => l.where);
+      if (mirrors.length > 0) info.mirrorIndexes = mirrors;
       if (listingFailures.size > 0) info.unverified = [...listingFailures];
       if (options.deep && info.latest) await this.addReleaseDetails(info, info.latest, options);
       return { status: 'found', info };

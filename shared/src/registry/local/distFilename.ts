@@ -18,6 +18,10 @@ export interface DistFile {
   /** PEP 592 `data-yanked` on an index page. */
   yanked?: boolean;
   yankedReason?: string;
+  /** Hex SHA-256 when the index page lists it (`#sha256=` on the link). */
+  sha256?: string;
+  /** Bytes, when the file is on disk. */
+  size?: number;
 }
 
 // Longest first, so `.tar.gz` wins over `.gz`-less forms.
@@ -81,6 +85,7 @@ export function parseDistFilename(filename: string, project?: string): DistFile 
 export interface IndexLink {
   filename: string;
   yanked?: string | true;
+  sha256?: string;
 }
 
 /** The files among `links` that belong to `project` (PEP 503 name equality), with their yank state. */
@@ -94,6 +99,7 @@ export function filesOfProject(project: string, links: Iterable<IndexLink>): Dis
       file.yanked = true;
       if (typeof link.yanked === 'string' && link.yanked.trim()) file.yankedReason = link.yanked.trim();
     }
+    if (link.sha256) file.sha256 = link.sha256;
     out.push(file);
   }
   return out;

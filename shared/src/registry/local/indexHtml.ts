@@ -17,7 +17,7 @@ export function filenameOfHref(href: string): string | undefined {
   }
 }
 
-/** Every anchor of the page that names a file. */
+/** Every anchor of the page that names a file, with its yank state and SHA-256 when given. */
 export function linksOfIndexHtml(html: string): IndexLink[] {
   const links: IndexLink[] = [];
   const parser = new Parser(
@@ -27,6 +27,9 @@ export function linksOfIndexHtml(html: string): IndexLink[] {
         const filename = filenameOfHref(attributes.href);
         if (!filename) return;
         const link: IndexLink = { filename };
+        // PEP 503 puts the file's hash in the fragment: `#sha256=<hex>`.
+        const hash = /#sha256=([0-9a-f]{64})$/i.exec(attributes.href)?.[1];
+        if (hash) link.sha256 = hash.toLowerCase();
         // An empty data-yanked still means yanked, just without a reason.
         const yanked = attributes['data-yanked'];
         if (yanked !== undefined) link.yanked = yanked === '' ? true : yanked;

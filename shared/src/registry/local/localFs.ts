@@ -11,6 +11,8 @@ export type PathKind = 'dir' | 'file';
 export interface LocalFs {
   /** A folder, a file, or undefined when nothing is at `path`. */
   kind(path: string): Promise<PathKind | undefined>;
+  /** A file's size in bytes, or undefined when it cannot be told. */
+  size(file: string): Promise<number | undefined>;
   /** The entry names of a folder. */
   list(dir: string): Promise<string[]>;
   /** A file's text; rejects when it is larger than `maxBytes`. */
@@ -32,6 +34,13 @@ export const nodeLocalFs: LocalFs = {
     } catch (error) {
       if (MISSING.has(errorCode(error) ?? '')) return undefined;
       throw error;
+    }
+  },
+  async size(file) {
+    try {
+      return (await stat(file)).size;
+    } catch {
+      return undefined;
     }
   },
   list: (dir) => readdir(dir),

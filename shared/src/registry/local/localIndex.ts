@@ -38,7 +38,7 @@ export function indexLocation(entry: string): IndexLocation {
   return { kind: 'local', path: entry };
 }
 
-/** Outcome of looking one project up in one local location. */
+/** Outcome of looking one project up in one local location (files on disk carry their size). */
 export type LocalLookup =
   | { status: 'found'; files: DistFile[] }
   | { status: 'absent' }
@@ -76,6 +76,17 @@ export class LocalIndexReader {
     return this.remember(`list:${dir}`, () => this.fs.list(dir));
   }
 
+  /** Adds each file's size (one project's files only): lets a local copy be matched to the public record. */
+  private async withSizes(folder: string, files: DistFile[]): Promise<DistFile[]> {
+    await Promise.all(
+      files.map(async (file) => {
+        const size = await this.fs.size(path.join(folder, file.filename));
+        if (size !== undefined) file.size = size;
+      }),
+    );
+    return files;
+  }
+
   /** Looks `project` up in a PEP 503 tree on disk, as pip does with a `file://` index URL. */
   async simpleIndex(root: string, project: string): Promise<LocalLookup> {
     try {
@@ -86,9 +97,9 @@ export class LocalIndexReader {
       if ((await this.kind(projectDir)) !== 'dir') return { status: 'absent' };
       const names = await this.fs.list(projectDir);
       const page = names.find((n) => n.toLowerCase() === 'index.html');
-      const links: IndexLink[] = page ? linksOfIndexHtml(await this.fs.readText(path.join(projectDir, page), MAX_PAGE_BYTES)) : names.map((filename) => ({ filename }));
+      if (page) return { status: 'found', files: filesOfProject(project, linksOfIndexHtml(await this.fs.readText(path.join(projectDir, page), MAX_PAGE_BYTES))) };
       // The project has its own folder: it exists there even if no file parses.
-      return { status: 'found', files: filesOfProject(project, links) };
+      return { status: 'found', files: await this.withSizes(projectDir, filesOfProject(project, names.map((filename) => ({ filename })))) };
     } catch (error) {
       return { status: 'failed', reason: `cannot read local index ${root}: ${describeFsError(error)}` };
     }
@@ -100,10 +111,16 @@ export class LocalIndexReader {
       const kind = await this.kind(location);
       if (kind === undefined) return { status: 'failed', reason: `local index ${location} does not exist` };
       let links: IndexLink[];
-      if (kind === 'dir') links = (await this.list(location)).map((filename) => ({ filename }));
-      else if (ARCHIVE.test(location)) links = [{ filename: path.basename(location) }];
-      else links = await this.remember(`page:${location}`, async () => linksOfIndexHtml(await this.fs.readText(location, MAX_PAGE_BYTES)));
-      const files = filesOfProject(project, links);
+      let folder: string | undefined;
+      if (kind === 'dir') {
+        folder = location;
+        links = (await this.list(location)).map((filename) => ({ filename }));
+      } else if (ARCHIVE.test(location)) {
+        folder = path.dirname(location);
+        links = [{ filename: path.basename(location) }];
+      } else links = await this.remember(`page:${location}`, async () => linksOfIndexHtml(await this.fs.readText(location, MAX_PAGE_BYTES)));
+      const matching = filesOfProject(project, links);
+      const files = folder === undefined ? matching : await this.withSizes(folder, matching);
       return files.length > 0 ? { status: 'found', files } : { status: 'absent' };
     } catch (error) {
       return { status: 'failed', reason: `cannot read local index ${location}: ${describeFsError(error)}` };
