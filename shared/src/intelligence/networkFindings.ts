@@ -41,11 +41,14 @@ function targetOf(dep: Dependency): Target {
 /** Clients that also consult the indexes the manifest itself names (`--index-url`, Gemfile `source`). */
 function manifestOverrides(manifest: ParsedManifest, clients: RegistryClients): Partial<Record<Ecosystem, RegistryClient>> {
   const options = manifest.registryOptions ?? [];
-  const urls = (names: string[]): string[] => options.filter((o) => names.includes(o.option.replace(/^-+/, ''))).map((o) => o.value.trim().replace(/\/+$/, '')).filter((v) => /^https?:\/\//.test(v));
+  const values = (names: string[]): string[] => options.filter((o) => names.includes(o.option.replace(/^-+/, ''))).map((o) => o.value.trim().replace(/(.)\/+$/, '$1')).filter(Boolean);
+  const urls = (names: string[]): string[] => values(names).filter((v) => /^https?:\/\//.test(v));
   const out: Partial<Record<Ecosystem, RegistryClient>> = {};
-  const pypi = urls(['index-url', 'i', 'extra-index-url']);
+  // The PyPI client reads file:// URLs and folders itself (and names other schemes as unsupported).
+  const pypi = values(['index-url', 'i', 'extra-index-url']);
+  const pypiFindLinks = values(['find-links', 'f']);
   const pypiClient = clients.registries.PyPI;
-  if (pypi.length > 0 && pypiClient instanceof PypiClient) out.PyPI = pypiClient.withIndexes(pypi);
+  if ((pypi.length > 0 || pypiFindLinks.length > 0) && pypiClient instanceof PypiClient) out.PyPI = pypiClient.withIndexes(pypi, pypiFindLinks);
   const gems = urls(['source']);
   const gemClient = clients.registries.RubyGems;
   if (gems.length > 0 && gemClient instanceof RubyGemsClient) out.RubyGems = gemClient.withSources(gems);

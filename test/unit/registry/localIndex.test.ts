@@ -4,7 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { DEFAULT_CONFIG } from '../../../shared/src/config/schema';
+import { networkFindings } from '../../../shared/src/intelligence/networkFindings';
 import { intelligenceSettings } from '../../../shared/src/intelligence/settings';
+import { parseManifest } from '../../../shared/src/manifests/index';
+import { createRegistryClients } from '../../../shared/src/registry/index';
 import { signalsFor } from '../../../shared/src/intelligence/signals';
 import { MemoryCacheStore } from '../../../shared/src/registry/cache';
 import { PypiClient } from '../../../shared/src/registry/clients/pypi';
@@ -286,5 +290,29 @@ describe('HTTP layer and non-http URLs', () => {
     await assert.rejects(http.fetch('file:///srv/simple/x/', { signal, expect: 'text', ttlMs: 1 }), (error: Error & { kind?: string }) => error.kind === 'unsupported' && /uses the unsupported scheme 'file:'/.test(error.message) && !/UND_ERR/.test(error.message));
     await assert.rejects(http.fetch('/srv/simple/x/', { signal, expect: 'text', ttlMs: 1 }), /is not a URL/);
     assert.equal(transport.requests.length, 0);
+  });
+});
+
+describe('indexes named in requirements.txt', () => {
+  test('--find-links and a file:// --extra-index-url in the manifest are read; only the missing name is unknown', async () => {
+    const transport = publicIndex(notFoundEverywhere);
+    const clients = createRegistryClients({
+      endpoints: { npm: { registry: 'https://npm.test', scopes: {}, publicRegistry: 'https://npm.test', downloads: 'https://npm.test' }, pypi: pypiEndpoints([]), crates: { api: 'https://crates.test', publicApi: 'https://crates.test' }, go: { proxies: [], privatePatterns: [], publicProxy: 'https://go.test' }, rubygems: { sources: [], publicSource: 'https://gems.test' }, osv: 'https://osv.test', extraCaPem: [], notes: [] },
+      env: {},
+      homeDir: root,
+      transport: async (req, signal) => (req.url.startsWith('https://osv.test') ? { status: 200, headers: { 'content-type': 'application/json' }, body: (async function* () { yield Buffer.from('{"results":[{},{},{}]}'); })(), discard: () => undefined } : transport(req, signal)),
+      cache: null,
+      clock: fixedClock,
+      http: { maxRetries: 0 },
+    });
+    const manifest = parseManifest('requirements', `--find-links ${wheels}\n--extra-index-url ${pathToFileURL(simple).href}\nteam-tool==2.0.0\ncorp-utils>=1.0\nnot-anywhere==1.0\n`);
+    const findings = await networkFindings(manifest, { clients, config: DEFAULT_CONFIG, signal: new AbortController().signal });
+    const rules = (pkg: string): string[] => findings.filter((f) => f.package === pkg).map((f) => f.rule);
+    assert.deepEqual(rules('team-tool'), []);
+    // >=1.0 resolves to 1.2.0, which the local index has only as an sdist.
+    assert.deepEqual(rules('corp-utils'), ['install-scripts']);
+    assert.deepEqual(rules('not-anywhere'), ['unknown-package']);
+    const message = findings.find((f) => f.package === 'not-anywhere')?.message ?? '';
+    assert.ok(message.includes(simple) && message.includes(wheels), message);
   });
 });

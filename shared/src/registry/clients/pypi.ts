@@ -183,6 +183,8 @@ export class PypiClient implements RegistryClient {
     private readonly manifestIndexes: string[] = [],
     /** Reads `file://` indexes and find-links folders. */
     private readonly local: LocalIndexReader = new LocalIndexReader(),
+    /** find-links locations named in the manifest itself (`--find-links`, `-f`). */
+    private readonly manifestFindLinks: string[] = [],
   ) {}
 
   private indexes(): string[] {
@@ -190,16 +192,16 @@ export class PypiClient implements RegistryClient {
   }
 
   private findLinks(): string[] {
-    return [...new Set(this.endpoints.findLinks ?? [])];
+    return [...new Set([...this.manifestFindLinks, ...(this.endpoints.findLinks ?? [])])];
   }
 
   describeIndexes(): string[] {
     return [...this.indexes(), ...this.findLinks()];
   }
 
-  /** A client that also consults `indexes` (named in the manifest), ahead of the configured ones. */
-  withIndexes(indexes: string[]): PypiClient {
-    return new PypiClient(this.http, this.endpoints, [...indexes, ...this.manifestIndexes], this.local);
+  /** A client that also consults `indexes` and `findLinks` (named in the manifest), ahead of the configured ones. */
+  withIndexes(indexes: string[], findLinks: string[] = []): PypiClient {
+    return new PypiClient(this.http, this.endpoints, [...indexes, ...this.manifestIndexes], this.local, [...findLinks, ...this.manifestFindLinks]);
   }
 
   /** Asks one simple index (http(s) or on disk) about a package. */
