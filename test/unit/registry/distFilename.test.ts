@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { filesOfProject, parseDistFilename } from '../../../shared/src/registry/local/distFilename';
+import { filesOfProject, linksByCandidateProject, parseDistFilename } from '../../../shared/src/registry/local/distFilename';
 import { filenameOfHref, linksOfIndexHtml } from '../../../shared/src/registry/local/indexHtml';
 import { indexLocation, latestOf, versionsOfFiles } from '../../../shared/src/registry/local/localIndex';
 
@@ -53,6 +53,15 @@ describe('distribution file names (PEP 427 / 625 and legacy sdists)', () => {
       { filename: 'README.txt' },
     ]);
     assert.deepEqual(files.map((f) => `${f.filename} ${f.version}`), ['zope_interface-6.0-cp311-cp311-linux_x86_64.whl 6.0', 'zope.interface-6.0.tar.gz 6.0', 'Zope-Interface-5.5.zip 5.5']);
+  });
+
+  test('grouping by candidate project: a wheel under its name, a dashed sdist under each prefix', () => {
+    const groups = linksByCandidateProject([{ filename: 'Python_Dateutil-2.9.0-py3-none-any.whl' }, { filename: 'python-dateutil-2.8.2.tar.gz' }, { filename: 'notes.txt' }]);
+    assert.deepEqual(groups.get('python-dateutil')?.map((l) => l.filename), ['Python_Dateutil-2.9.0-py3-none-any.whl', 'python-dateutil-2.8.2.tar.gz']);
+    assert.deepEqual(groups.get('python')?.map((l) => l.filename), ['python-dateutil-2.8.2.tar.gz']);
+    // The candidate `python` gets the file, but it does not parse as python's.
+    assert.deepEqual(filesOfProject('python', groups.get('python') ?? []), []);
+    assert.equal(groups.has('notes.txt'), false);
   });
 
   test('versions of files: a wheel means no build; sdist-only versions build from source; yanked only when every file is', () => {

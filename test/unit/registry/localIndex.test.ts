@@ -113,6 +113,27 @@ describe('LocalIndexReader on disk', () => {
     assert.deepEqual(await reader.findLinks(missing, 'x'), { status: 'failed', reason: `local index ${missing} does not exist` });
   });
 
+  test('a find-links folder is listed once for many look-ups (within the reuse window), and again after it', async () => {
+    let lists = 0;
+    let now = 0;
+    const counting: LocalFs = {
+      kind: async () => 'dir',
+      size: async () => 1,
+      list: async () => {
+        lists++;
+        return ['a_pkg-1.0-py3-none-any.whl', 'b-pkg-2.0.tar.gz'];
+      },
+      readText: async () => '',
+    };
+    const reader = new LocalIndexReader(counting, () => now, 1_000);
+    const results = await Promise.all(['a-pkg', 'b_pkg', 'c'].map((n) => reader.findLinks('/srv/wheels', n)));
+    assert.deepEqual(results.map((r) => r.status), ['found', 'found', 'absent']);
+    assert.equal(lists, 1);
+    now = 2_000;
+    await reader.findLinks('/srv/wheels', 'a-pkg');
+    assert.equal(lists, 2);
+  });
+
   test('a folder that cannot be read says why, in words', async () => {
     const denied: LocalFs = {
       kind: async () => 'dir',

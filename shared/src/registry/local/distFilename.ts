@@ -88,6 +88,29 @@ export interface IndexLink {
   sha256?: string;
 }
 
+/**
+ * Groups links by every project name they could belong to (a wheel's first part; each `-`-prefix of
+ * an sdist), so a folder of thousands of files is parsed once, not once per package looked up.
+ */
+export function linksByCandidateProject(links: Iterable<IndexLink>): Map<string, IndexLink[]> {
+  const out = new Map<string, IndexLink[]>();
+  const add = (name: string, link: IndexLink): void => {
+    const key = normalizeName('PyPI', name);
+    const list = out.get(key);
+    if (list) list.push(link);
+    else out.set(key, [link]);
+  };
+  for (const link of links) {
+    const lower = link.filename.toLowerCase();
+    if (lower.endsWith('.whl') || lower.endsWith('.egg')) {
+      add(link.filename.split('-')[0] ?? '', link);
+      continue;
+    }
+    for (let i = link.filename.indexOf('-'); i > 0; i = link.filename.indexOf('-', i + 1)) add(link.filename.slice(0, i), link);
+  }
+  return out;
+}
+
 /** The files among `links` that belong to `project` (PEP 503 name equality), with their yank state. */
 export function filesOfProject(project: string, links: Iterable<IndexLink>): DistFile[] {
   const wanted = normalizeName('PyPI', project);

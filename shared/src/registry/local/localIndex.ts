@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import * as pep440 from '@renovatebot/pep440';
 import { normalizeName } from '../../normalize';
 import type { VersionInfo } from '../types';
-import { filesOfProject, type DistFile, type IndexLink } from './distFilename';
+import { filesOfProject, linksByCandidateProject, type DistFile, type IndexLink } from './distFilename';
 import { linksOfIndexHtml } from './indexHtml';
 import { describeFsError, nodeLocalFs, type LocalFs, type PathKind } from './localFs';
 
@@ -72,8 +72,14 @@ export class LocalIndexReader {
     return this.remember(`kind:${path}`, () => this.fs.kind(path));
   }
 
-  private list(dir: string): Promise<string[]> {
-    return this.remember(`list:${dir}`, () => this.fs.list(dir));
+  /** A find-links folder's files grouped by candidate project, built once per listing. */
+  private folderLinks(dir: string): Promise<Map<string, IndexLink[]>> {
+    return this.remember(`folder:${dir}`, async () => linksByCandidateProject((await this.fs.list(dir)).map((filename) => ({ filename }))));
+  }
+
+  /** An HTML find-links page's links grouped by candidate project, built once per read. */
+  private pageLinks(file: string): Promise<Map<string, IndexLink[]>> {
+    return this.remember(`page:${file}`, async () => linksByCandidateProject(linksOfIndexHtml(await this.fs.readText(file, MAX_PAGE_BYTES))));
   }
 
   /** Adds each file's size (one project's files only): lets a local copy be matched to the public record. */
@@ -110,15 +116,16 @@ export class LocalIndexReader {
     try {
       const kind = await this.kind(location);
       if (kind === undefined) return { status: 'failed', reason: `local index ${location} does not exist` };
+      const wanted = normalizeName('PyPI', project);
       let links: IndexLink[];
       let folder: string | undefined;
       if (kind === 'dir') {
         folder = location;
-        links = (await this.list(location)).map((filename) => ({ filename }));
+        links = (await this.folderLinks(location)).get(wanted) ?? [];
       } else if (ARCHIVE.test(location)) {
         folder = path.dirname(location);
         links = [{ filename: path.basename(location) }];
-      } else links = await this.remember(`page:${location}`, async () => linksOfIndexHtml(await this.fs.readText(location, MAX_PAGE_BYTES)));
+      } else links = (await this.pageLinks(location)).get(wanted) ?? [];
       const matching = filesOfProject(project, links);
       const files = folder === undefined ? matching : await this.withSizes(folder, matching);
       return files.length > 0 ? { status: 'found', files } : { status: 'absent' };
