@@ -6,7 +6,12 @@ import { parsePackageRequest } from '../../../shared/src/sandbox/names';
 import { lockKeyName, npmInstallArgv, tarEntryWarnings } from '../../../shared/src/sandbox/plans/npm';
 import { parseMissingDistribution, parsePipDebug, reportArgv, targetArgs } from '../../../shared/src/sandbox/plans/pip';
 import { scratchCargoToml } from '../../../shared/src/sandbox/plans/vendor';
-import { packageJsonScriptAllowList, userSandboxSettings } from '../../../shared/src/sandbox/settings';
+import { installerSandboxSettings } from '../../../shared/src/config/installerSettings';
+import { configFromTexts } from '../../../shared/src/config/loadEffectiveConfig';
+import { packageJsonScriptAllowList } from '../../../shared/src/sandbox/settings';
+
+/** The installer's view of a user config file's text. */
+const userSandboxSettings = (text: string) => installerSandboxSettings(configFromTexts(text, undefined).config.sandbox);
 
 const PIP_DEBUG = `pip version: pip 23.2.1
 sys.version: 3.11.7 (main, Jan  1 2024, 00:00:00) [GCC 12.2.0]

@@ -20,7 +20,8 @@ import { spawnProcess, type ProcessRunner } from '../../sandbox/local/process';
 import { InvalidPackageError, parsePackageRequest } from '../../sandbox/names';
 import type { SandboxEvent } from '../../sandbox/progress';
 import { eventLine, formatInstallReport } from '../../sandbox/progressText';
-import { FETCH_NETWORK_MODES, packageJsonScriptAllowList, userSandboxSettings } from '../../sandbox/settings';
+import { FETCH_NETWORK_MODES, installerSandboxSettings } from '../../config/installerSettings';
+import { packageJsonScriptAllowList } from '../../sandbox/settings';
 import { installOnHost, type HostInstallResult } from '../../sandbox/local/hostIsolation';
 import { choosePython } from '../../sandbox/local/pip';
 import type { CliCommand, CliIo } from '../command';
@@ -210,7 +211,15 @@ export function createInstallCommand(deps: InstallCommandDeps = DEFAULT_DEPS): C
       projectConfigPath: projectConfigPath(io.cwd),
       reader: { readText: (file) => readFile(file, 'utf8') },
     });
-    const user = userSandboxSettings(await readText(userConfigPath));
+    // The config files' own problems (a refused project key, a mistyped image) are said before anything runs.
+    for (const file of effective.files) {
+      for (const finding of file.findings) {
+        if (finding.severity === 'error' || finding.severity === 'warning') {
+          io.stderr(`${file.path}:${finding.range.start.line + 1}:${finding.range.start.character + 1}: ${finding.severity}: ${finding.message}\n`);
+        }
+      }
+    }
+    const user = installerSandboxSettings(effective.config.sandbox);
     const networkMode = v['network-mode'] ?? user.networkMode ?? 'bridge';
     if (!FETCH_NETWORK_MODES.test(networkMode) || networkMode.startsWith('container')) throw new UsageError(`--network-mode '${networkMode}' is not allowed`);
     let registry = v.registry;
