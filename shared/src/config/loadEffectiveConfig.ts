@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { TextFileReader } from '../io';
+import { errorCode, type TextFileReader } from '../io';
 import { readConfigText, type ConfigLayer } from './configFile';
 import { CONFIG_RULES, type ConfigFinding } from './configFinding';
 import { mergeConfigLayers, type MergeResult } from './mergeConfig';
@@ -99,8 +99,4 @@ async function readLayer(
   }
   const contents = readConfigText(text);
   return { layer: contents.layer, report: { role, path: filePath, exists: true, findings: contents.findings } };
-}
-
-function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
 }

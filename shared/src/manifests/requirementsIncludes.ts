@@ -1,6 +1,6 @@
 import nodePath from 'node:path';
 import type { ParsedManifest, Range } from '../model';
-import type { TextFileReader } from '../io';
+import { errorCode, type TextFileReader } from '../io';
 import { isConstraintsFileName, parseRequirements } from './requirements';
 
 /** One file of a requirements tree. */
@@ -41,8 +41,7 @@ function isRemote(include: string): boolean {
 }
 
 function errorText(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
-  return error instanceof Error ? error.message : String(error);
+  return errorCode(error) ?? (error instanceof Error ? error.message : String(error));
 }
 
 /**

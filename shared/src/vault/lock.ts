@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { errorCode, type VaultFileSystem } from './vaultFs';
+import { errorCode } from '../io';
+import type { VaultFileSystem } from './vaultFs';
 
 /** Another live process holds the vault lock. */
 export class VaultBusyError extends Error {

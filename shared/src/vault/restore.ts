@@ -5,7 +5,8 @@
  * again after a crash at any point finishes the job (idempotent).
  */
 import path from 'node:path';
-import { errorCode, type VaultFileSystem } from './vaultFs';
+import { errorCode } from '../io';
+import type { VaultFileSystem } from './vaultFs';
 
 /** What happened to one vault entry. */
 export interface RestoreOutcome {

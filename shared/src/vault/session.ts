@@ -8,7 +8,7 @@ import { VAULT_PATHS } from '../exposure/catalog';
 import { ITEMS_DIR, JOURNAL_FILE, readJournal, writeJournal, type Journal, type JournalEntry } from './journal';
 import type { ResolvedVaultOptions } from './options';
 import { restoreEntry, type RestoreOutcome } from './restore';
-import { errorCode } from './vaultFs';
+import { errorCode } from '../io';
 
 /** A path the vault did not hide, and why. */
 export interface SkippedPath {

@@ -97,8 +97,3 @@ export const nodeVaultFileSystem: VaultFileSystem = {
     }
   },
 };
-
-/** The errno code of an error, if any. */
-export function errorCode(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | undefined)?.code;
-}

@@ -3,6 +3,7 @@
  * failures. Asynchronous only: the language server must never block on a slow or network-mounted disk.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { errorCode } from '../../io';
 
 /** What is at a path. */
 export type PathKind = 'dir' | 'file';
@@ -20,10 +21,6 @@ export interface LocalFs {
 }
 
 const MISSING = new Set(['ENOENT', 'ENOTDIR']);
-
-function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-}
 
 /** The real file system (node:fs/promises). */
 export const nodeLocalFs: LocalFs = {
