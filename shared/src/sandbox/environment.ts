@@ -3,7 +3,7 @@
  * else. Proxy URLs lose any user:password part (no secrets in the container). The build phase gets
  * neither.
  */
-import { access } from 'node:fs/promises';
+import { pathExists } from './pathExists';
 import { CONTAINER_CA_PATH, CONTAINER_EXTRA_CA_PATH, type ReadOnlyFile } from './hardening';
 
 /** Debian/Ubuntu's bundle, read by OpenSSL-based tools. */
@@ -32,17 +32,8 @@ export function stripProxyCredentials(value: string): { value: string; stripped:
   }
 }
 
-async function readable(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Proxy and CA settings from the host environment, ready for the fetch container. */
-export async function fetchEnvironment(hostEnv: Readonly<Record<string, string | undefined>>, exists: (file: string) => Promise<boolean> = readable): Promise<FetchEnvironment> {
+export async function fetchEnvironment(hostEnv: Readonly<Record<string, string | undefined>>, exists: (file: string) => Promise<boolean> = pathExists): Promise<FetchEnvironment> {
   const env: Record<string, string> = {};
   const files: ReadOnlyFile[] = [];
   const warnings: string[] = [];

@@ -7,12 +7,13 @@
  * install (the last resort). Nothing is moved when bwrap runs.
  */
 import { constants } from 'node:fs';
-import { access, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { Ecosystem } from '../../model';
 import { bwrapArgs, collectBwrapMasks } from '../../vault/bwrap';
 import { withCredentialsHidden, type VaultReport } from '../../vault/withCredentialsHidden';
 import { stripProxyCredentials } from '../environment';
+import { pathExists } from '../pathExists';
 import type { ProcessResult, ProcessRunner } from './process';
 
 /** How the unsandboxed install was contained. */
@@ -70,17 +71,13 @@ export function hostInstallEnvironment(env: Readonly<Record<string, string | und
   return { env: out, dropped: dropped.sort() };
 }
 
-async function exists(p: string, mode = constants.F_OK): Promise<boolean> {
-  return access(p, mode).then(() => true, () => false);
-}
-
 /** The first executable `name` on `PATH` (no shell), or undefined. */
 export async function findOnPath(name: string, env: Readonly<Record<string, string | undefined>>): Promise<string | undefined> {
-  if (name.includes('/')) return (await exists(name, constants.X_OK)) ? path.resolve(name) : undefined;
+  if (name.includes('/')) return (await pathExists(name, constants.X_OK)) ? path.resolve(name) : undefined;
   for (const dir of (env['PATH'] ?? '').split(path.delimiter)) {
     if (dir === '') continue;
     const candidate = path.join(dir, name);
-    if (await exists(candidate, constants.X_OK)) return candidate;
+    if (await pathExists(candidate, constants.X_OK)) return candidate;
   }
   return undefined;
 }
@@ -110,7 +107,7 @@ export async function toolBinds(homeDir: string, projectDir: string, executable:
   const readOnly: string[] = [];
   for (const rel of TOOL_DIRS_IN_HOME) {
     const dir = path.join(home, rel);
-    if (await exists(dir)) readOnly.push(dir);
+    if (await pathExists(dir)) readOnly.push(dir);
   }
   // An executable elsewhere in home (a hand-made ~/tools/node/bin/npm): its folder's parent, read-only.
   for (const exe of [executable, python]) {
@@ -127,7 +124,7 @@ export async function toolBinds(homeDir: string, projectDir: string, executable:
   const readWrite: string[] = [];
   if (python !== undefined && path.isAbsolute(python)) {
     const venv = path.dirname(path.dirname(python));
-    if (await exists(path.join(venv, 'pyvenv.cfg')) && isInside(venv, home) && !isInside(venv, path.resolve(projectDir))) readWrite.push(venv);
+    if (await pathExists(path.join(venv, 'pyvenv.cfg')) && isInside(venv, home) && !isInside(venv, path.resolve(projectDir))) readWrite.push(venv);
   }
   return { readOnly: [...new Set(readOnly)].filter((d) => !readWrite.includes(d)), readWrite };
 }

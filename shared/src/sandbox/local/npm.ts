@@ -4,18 +4,10 @@
  * re-created with `npm rebuild --ignore-scripts` (links only: no lifecycle script runs on the host).
  */
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { pathExists } from '../pathExists';
 import type { ProcessRunner } from './process';
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const MOVED = ['node_modules', 'package.json', 'package-lock.json'] as const;
 
@@ -27,14 +19,14 @@ export async function installNodeModules(projectDir: string, copiedDir: string, 
   const placed: string[] = [];
   try {
     for (const name of MOVED) {
-      if (await exists(path.join(projectDir, name))) {
+      if (await pathExists(path.join(projectDir, name))) {
         await rename(path.join(projectDir, name), path.join(backup, name));
         saved.push(name);
       }
     }
     for (const name of MOVED) {
       const from = path.join(copiedDir, name);
-      if (!(await exists(from))) continue;
+      if (!(await pathExists(from))) continue;
       if (name === 'node_modules') await rename(from, path.join(projectDir, name));
       else await copyFile(from, path.join(projectDir, name));
       placed.push(name);

@@ -4,9 +4,10 @@
  * installs any; the files it may overwrite or remove are saved first (pipSnapshot.ts), and if the install
  * still fails, every distribution it added or upgraded is uninstalled and the saved files are put back.
  */
-import { access, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parsePipDebug, targetFromTags, type PythonTarget } from '../plans/pip';
+import { pathExists } from '../pathExists';
 import { snapshotForWheels } from './pipSnapshot';
 import type { ProcessRunner } from './process';
 
@@ -14,15 +15,6 @@ import type { ProcessRunner } from './process';
 export interface PythonChoice {
   python: string;
   source: '--python' | 'VIRTUAL_ENV' | '.venv' | 'PATH';
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function venvPython(venv: string, platform: string): string {
@@ -33,9 +25,9 @@ function venvPython(venv: string, platform: string): string {
 export async function choosePython(explicit: string | undefined, cwd: string, env: Readonly<Record<string, string | undefined>>, platform: string = process.platform): Promise<PythonChoice> {
   if (explicit) return { python: path.resolve(cwd, explicit), source: '--python' };
   const virtualEnv = env['VIRTUAL_ENV'];
-  if (virtualEnv && await exists(venvPython(virtualEnv, platform))) return { python: venvPython(virtualEnv, platform), source: 'VIRTUAL_ENV' };
+  if (virtualEnv && await pathExists(venvPython(virtualEnv, platform))) return { python: venvPython(virtualEnv, platform), source: 'VIRTUAL_ENV' };
   const local = venvPython(path.join(cwd, '.venv'), platform);
-  if (await exists(local)) return { python: local, source: '.venv' };
+  if (await pathExists(local)) return { python: local, source: '.venv' };
   return { python: platform === 'win32' ? 'python' : 'python3', source: 'PATH' };
 }
 

@@ -10,6 +10,7 @@ import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, rmdir, stat } f
 import os from 'node:os';
 import path from 'node:path';
 import yauzl from 'yauzl';
+import { pathExists } from '../pathExists';
 
 /** PEP 503 name normalisation. */
 function normalize(name: string): string {
@@ -75,10 +76,6 @@ export interface PipSnapshot {
   discard(): Promise<void>;
 }
 
-async function exists(p: string): Promise<boolean> {
-  return stat(p).then(() => true, () => false);
-}
-
 /** Saves every file the wheels may overwrite or whose distribution they replace. */
 export async function snapshotForWheels(sitePackages: readonly string[], wheels: readonly string[]): Promise<PipSnapshot> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'safe-install-pip-snapshot-'));
@@ -120,14 +117,14 @@ export async function snapshotForWheels(sitePackages: readonly string[], wheels:
         for (const name of await wheelEntryNames(wheel).catch(() => [] as string[])) {
           const target = entryTarget(sp, name);
           if (target === undefined) continue;
-          if (await exists(target)) {
+          if (await pathExists(target)) {
             await save(target);
             continue;
           }
           newFiles.add(target);
           // Folders the install may create, up to site-packages.
           for (let d = path.dirname(target); d.startsWith(sp + path.sep); d = path.dirname(d)) {
-            if (await exists(d)) break;
+            if (await pathExists(d)) break;
             newDirs.add(d);
           }
         }
