@@ -4,11 +4,10 @@
  * installs any; the files it may overwrite or remove are saved first (pipSnapshot.ts), and if the install
  * still fails, every distribution it added or upgraded is uninstalled and the saved files are put back.
  */
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parsePipDebug, targetFromTags, type PythonTarget } from '../plans/pip';
 import { pathExists } from '../pathExists';
-import { snapshotForWheels } from './pipSnapshot';
+import { distInfoFolders, snapshotForWheels } from './pipSnapshot';
 import type { ProcessRunner } from './process';
 
 /** Where the interpreter came from, for the report. */
@@ -59,16 +58,7 @@ export async function probePython(python: string, run: ProcessRunner, cwd: strin
 export async function installedDistributions(sitePackages: readonly string[]): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   for (const dir of sitePackages) {
-    let names: string[] = [];
-    try {
-      names = await readdir(dir);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      const m = /^(.+)-([^-]+)\.dist-info$/.exec(name);
-      if (m?.[1] && m[2]) found.set(m[1].toLowerCase().replace(/[-_.]+/g, '-'), m[2]);
-    }
+    for (const dist of await distInfoFolders(dir)) found.set(dist.name, dist.version);
   }
   return found;
 }

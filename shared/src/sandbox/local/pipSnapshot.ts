@@ -22,6 +22,31 @@ export function wheelDistribution(file: string): string {
   return normalize(path.basename(file).split('-')[0] ?? '');
 }
 
+/** An installed distribution's `name-version.dist-info` folder in one site-packages folder. */
+export interface DistInfoFolder {
+  /** The folder's own name, e.g. `Foo_Bar-1.0.dist-info`. */
+  folder: string;
+  /** PEP 503 normalised distribution name. */
+  name: string;
+  version: string;
+}
+
+/** The `*.dist-info` folders of one site-packages folder; none when it cannot be listed. */
+export async function distInfoFolders(sitePackages: string): Promise<DistInfoFolder[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(sitePackages);
+  } catch {
+    return [];
+  }
+  const found: DistInfoFolder[] = [];
+  for (const folder of entries) {
+    const m = /^(.+)-([^-]+)\.dist-info$/.exec(folder);
+    if (m?.[1] && m[2]) found.push({ folder, name: normalize(m[1]), version: m[2] });
+  }
+  return found;
+}
+
 /** Entry names of a wheel (its zip central directory; no content is read). */
 export function wheelEntryNames(file: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
@@ -99,17 +124,10 @@ export async function snapshotForWheels(sitePackages: readonly string[], wheels:
   try {
     const names = new Set(wheels.map(wheelDistribution));
     for (const sp of sitePackages) {
-      let entries: string[] = [];
-      try {
-        entries = await readdir(sp);
-      } catch {
-        continue;
-      }
-      for (const entry of entries) {
-        const m = /^(.+)-[^-]+\.dist-info$/.exec(entry);
-        if (!m?.[1] || !names.has(normalize(m[1]))) continue;
-        replaced.push(normalize(m[1]));
-        const record = await readFile(path.join(sp, entry, 'RECORD'), 'utf8').catch(() => '');
+      for (const dist of await distInfoFolders(sp)) {
+        if (!names.has(dist.name)) continue;
+        replaced.push(dist.name);
+        const record = await readFile(path.join(sp, dist.folder, 'RECORD'), 'utf8').catch(() => '');
         for (const rel of recordPaths(record)) await save(path.resolve(sp, rel));
       }
       for (const wheel of wheels) {
