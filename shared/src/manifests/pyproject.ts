@@ -1,6 +1,6 @@
 import type { Dependency, DependencyKind, ParsedManifest, Range } from '../model';
 import { normalizeName } from '../normalize';
-import { parsePep508, sourceOfReference } from './requirements';
+import { parsePep508, pep508Dependency } from './requirements';
 import { isTable, own, TomlDocument, type TomlPath } from '../toml/document';
 
 /*
@@ -53,31 +53,8 @@ class PyprojectReader {
       this.error(`invalid requirement: ${parsed.message}`, this.doc.stringRange(path, parsed.start, Math.max(parsed.end, parsed.start + 1)) ?? fallback);
       return;
     }
-    const req = parsed.requirement;
-    const dep: Dependency = {
-      ecosystem: 'PyPI',
-      name: req.name,
-      normalizedName: normalizeName('PyPI', req.name),
-      spec: req.spec,
-      kind,
-      source: 'registry',
-      nameRange: this.doc.stringRange(path, req.nameStart, req.nameEnd) ?? fallback,
-    };
-    if (req.specStart !== undefined && req.specEnd !== undefined) {
-      dep.specRange = this.doc.stringRange(path, req.specStart, req.specEnd) ?? fallback;
-    }
-    if (group !== undefined) dep.group = group;
-    const extras: Record<string, string | string[] | boolean> = {};
-    if (req.extras.length > 0) extras.extras = req.extras;
-    if (req.marker !== undefined) extras.markers = req.marker;
-    if (req.url !== undefined) {
-      extras.url = req.url;
-      const from = sourceOfReference(req.url);
-      dep.source = from.source;
-      if (from.vcs !== undefined && from.source !== 'git') extras.vcs = from.vcs;
-    }
-    if (Object.keys(extras).length > 0) dep.extras = extras;
-    this.manifest.dependencies.push(dep);
+    const rangeOf = (from: number, to: number): Range => this.doc.stringRange(path, from, to) ?? fallback;
+    this.manifest.dependencies.push(pep508Dependency(parsed.requirement, kind, rangeOf, { group }));
   }
 
   /** `[dependency-groups]`: arrays of requirements and `{include-group = "…"}` references. */

@@ -1,4 +1,4 @@
-import type { Dependency, DependencySource, ManifestInclude, ParsedManifest, ParseError, Range } from '../model';
+import type { Dependency, DependencyKind, DependencySource, ManifestInclude, ParsedManifest, ParseError, Range } from '../model';
 import { normalizeName } from '../normalize';
 import { LineIndex } from '../text/lineIndex';
 
@@ -460,6 +460,44 @@ export function sourceOfReference(reference: string): { source: DependencySource
   return { source: 'url' };
 }
 
+/**
+ * The PyPI dependency a parsed PEP 508 requirement declares (requirements files and pyproject share it).
+ * `rangeOf` maps indices into the requirement string to document positions; `group` and `editable` are
+ * the caller's context.
+ */
+export function pep508Dependency(
+  req: Pep508Requirement,
+  kind: DependencyKind,
+  rangeOf: (start: number, end: number) => Range,
+  context: { group?: string; editable?: boolean } = {},
+): Dependency {
+  const dep: Dependency = {
+    ecosystem: 'PyPI',
+    name: req.name,
+    normalizedName: normalizeName('PyPI', req.name),
+    spec: req.spec,
+    kind,
+    source: 'registry',
+    nameRange: rangeOf(req.nameStart, req.nameEnd),
+  };
+  if (req.specStart !== undefined && req.specEnd !== undefined) {
+    dep.specRange = rangeOf(req.specStart, req.specEnd);
+  }
+  if (context.group !== undefined) dep.group = context.group;
+  const extras: Record<string, string | string[] | boolean> = {};
+  if (req.extras.length > 0) extras.extras = req.extras;
+  if (req.marker !== undefined) extras.markers = req.marker;
+  if (req.url !== undefined) {
+    extras.url = req.url;
+    const from = sourceOfReference(req.url);
+    dep.source = from.source;
+    if (from.vcs !== undefined && from.source !== 'git') extras.vcs = from.vcs;
+  }
+  if (context.editable) extras.editable = true;
+  if (Object.keys(extras).length > 0) dep.extras = extras;
+  return dep;
+}
+
 /** The distribution name a URL or path names (`#egg=`, wheel or sdist file name), as indices into `ref`. */
 export function nameFromReference(ref: string): { start: number; end: number } | undefined {
   const hash = ref.indexOf('#');
@@ -618,31 +656,7 @@ function readRequirement(
   if (!hasScheme(body)) {
     const parsed = parsePep508(body);
     if (parsed.ok) {
-      const req = parsed.requirement;
-      const dep: Dependency = {
-        ecosystem: 'PyPI',
-        name: req.name,
-        normalizedName: normalizeName('PyPI', req.name),
-        spec: req.spec,
-        kind,
-        source: 'registry',
-        nameRange: reader.range(start + req.nameStart, start + req.nameEnd),
-      };
-      if (req.specStart !== undefined && req.specEnd !== undefined) {
-        dep.specRange = reader.range(start + req.specStart, start + req.specEnd);
-      }
-      const extras: Record<string, string | string[] | boolean> = {};
-      if (req.extras.length > 0) extras.extras = req.extras;
-      if (req.marker !== undefined) extras.markers = req.marker;
-      if (req.url !== undefined) {
-        extras.url = req.url;
-        const from = sourceOfReference(req.url);
-        dep.source = from.source;
-        if (from.vcs !== undefined && from.source !== 'git') extras.vcs = from.vcs;
-      }
-      if (editable) extras.editable = true;
-      if (Object.keys(extras).length > 0) dep.extras = extras;
-      return dep;
+      return pep508Dependency(parsed.requirement, kind, (from, to) => reader.range(start + from, start + to), { editable });
     }
     if (!looksLikePath(body)) {
       errors.push({ message: `invalid requirement: ${parsed.message}`, range: reader.range(start + parsed.start, Math.max(start + parsed.end, start + parsed.start + 1)) });
