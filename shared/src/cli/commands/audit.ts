@@ -7,6 +7,7 @@ import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { SafeInstallConfig } from '../../config/schema';
+import { ecosystemFromAlias } from '../../config/ecosystemAliases';
 import { defaultUserConfigPath, loadEffectiveConfig, projectConfigPath } from '../../config/loadEffectiveConfig';
 import { auditPackage, type AuditReport } from '../../intelligence/audit';
 import { createClientsForProject, fileSystemConfigIo } from '../../intelligence/context';
@@ -40,28 +41,10 @@ Options:
 Exit codes: 0 allow or warn, 1 block, 2 usage or internal error.
 `;
 
-const ECOSYSTEM_ALIASES: Record<string, Ecosystem> = {
-  pip: 'PyPI',
-  pypi: 'PyPI',
-  python: 'PyPI',
-  npm: 'npm',
-  node: 'npm',
-  cargo: 'crates.io',
-  crates: 'crates.io',
-  'crates.io': 'crates.io',
-  rust: 'crates.io',
-  go: 'Go',
-  golang: 'Go',
-  gem: 'RubyGems',
-  gems: 'RubyGems',
-  rubygems: 'RubyGems',
-  ruby: 'RubyGems',
-};
-
 /** Ecosystem from -e, or guessed from the name's shape (default pip, like the original tool). */
 export function detectEcosystem(name: string, explicit: string | undefined): Ecosystem {
   if (explicit !== undefined) {
-    const eco = ECOSYSTEM_ALIASES[explicit.toLowerCase()];
+    const eco = ecosystemFromAlias(explicit);
     if (!eco) throw new UsageError(`unknown ecosystem '${explicit}' (use pip, npm, cargo, go or gem)`);
     return eco;
   }
