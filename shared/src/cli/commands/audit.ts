@@ -5,7 +5,6 @@
 import os from 'node:os';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { SafeInstallConfig } from '../../config/schema';
 import { ecosystemFromAlias } from '../../config/ecosystemAliases';
 import { defaultUserConfigPath, loadEffectiveConfig, projectConfigPath } from '../../config/loadEffectiveConfig';
@@ -15,6 +14,7 @@ import type { Ecosystem } from '../../model';
 import type { Clock } from '../../registry/http';
 import type { RegistryClients } from '../../registry/index';
 import type { CliCommand, CliIo } from '../command';
+import { parseCommandLine } from '../parseCommandLine';
 import { UsageError } from '../usageError';
 
 /** One-line summary for the top-level help. */
@@ -122,23 +122,18 @@ function formatText(report: AuditReport): string {
 /** Builds the audit command with injectable dependencies. */
 export function createAuditCommand(deps: AuditCommandDeps = DEFAULT_DEPS): CliCommand {
   return async (argv, io) => {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        strict: true,
-        options: {
-          ecosystem: { type: 'string', short: 'e' },
-          deep: { type: 'boolean' },
-          format: { type: 'string', short: 'f' },
-          offline: { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      });
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
+    const parsed = parseCommandLine({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        ecosystem: { type: 'string', short: 'e' },
+        deep: { type: 'boolean' },
+        format: { type: 'string', short: 'f' },
+        offline: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
     if (parsed.values.help) {
       io.stdout(AUDIT_USAGE);
       return 0;

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { checkEnvironment, formatExposureJson, formatExposureText, nodeExposureHost, type ExposureHost } from '../../exposure/index';
 import type { CliCommand, CliIo } from '../command';
+import { parseCommandLine } from '../parseCommandLine';
 import { UsageError } from '../usageError';
 
 /** One-line summary shown in the top-level help. */
@@ -37,23 +37,18 @@ const DEFAULT_DEPS: CheckEnvDeps = {
 /** Builds the check-env command around its dependencies. */
 export function makeCheckEnvCommand(deps: CheckEnvDeps = DEFAULT_DEPS): CliCommand {
   return async (argv, io) => {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        allowPositionals: false,
-        strict: true,
-        options: {
-          format: { type: 'string', short: 'f' },
-          workspace: { type: 'string' },
-          'no-workspace': { type: 'boolean' },
-          'no-crontab': { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      }));
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
+    const { values } = parseCommandLine({
+      args: argv,
+      allowPositionals: false,
+      strict: true,
+      options: {
+        format: { type: 'string', short: 'f' },
+        workspace: { type: 'string' },
+        'no-workspace': { type: 'boolean' },
+        'no-crontab': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
     if (values.help === true) {
       io.stdout(CHECK_ENV_USAGE);
       return 0;

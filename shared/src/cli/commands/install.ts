@@ -7,7 +7,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
 import { defaultUserConfigPath, loadEffectiveConfig, projectConfigPath } from '../../config/loadEffectiveConfig';
 import type { Ecosystem } from '../../model';
 import { fileSystemConfigIo } from '../../intelligence/context';
@@ -25,6 +24,7 @@ import { packageJsonScriptAllowList } from '../../sandbox/settings';
 import { installOnHost, type HostInstallResult } from '../../sandbox/local/hostIsolation';
 import { choosePython } from '../../sandbox/local/pip';
 import type { CliCommand, CliIo } from '../command';
+import { parseCommandLine } from '../parseCommandLine';
 import { UsageError } from '../usageError';
 import { detectEcosystem } from './audit';
 
@@ -154,35 +154,30 @@ function tightenedLimits(base: SandboxLimits, v: { memory?: string; cpus?: strin
 /** Builds the install command with injectable dependencies. */
 export function createInstallCommand(deps: InstallCommandDeps = DEFAULT_DEPS): CliCommand {
   return async (argv, io) => {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        strict: true,
-        options: {
-          ecosystem: { type: 'string', short: 'e' },
-          'dry-run': { type: 'boolean' },
-          'binary-only': { type: 'boolean' },
-          'no-sandbox': { type: 'boolean' },
-          python: { type: 'string' },
-          'allow-scripts': { type: 'string', multiple: true },
-          ci: { type: 'boolean' },
-          format: { type: 'string', short: 'f' },
-          'network-mode': { type: 'string' },
-          registry: { type: 'string' },
-          progress: { type: 'string' },
-          memory: { type: 'string' },
-          cpus: { type: 'string' },
-          timeout: { type: 'string' },
-          'vault-path': { type: 'string', multiple: true },
-          'vault-env': { type: 'string', multiple: true },
-          help: { type: 'boolean', short: 'h' },
-        },
-      });
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
+    const parsed = parseCommandLine({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        ecosystem: { type: 'string', short: 'e' },
+        'dry-run': { type: 'boolean' },
+        'binary-only': { type: 'boolean' },
+        'no-sandbox': { type: 'boolean' },
+        python: { type: 'string' },
+        'allow-scripts': { type: 'string', multiple: true },
+        ci: { type: 'boolean' },
+        format: { type: 'string', short: 'f' },
+        'network-mode': { type: 'string' },
+        registry: { type: 'string' },
+        progress: { type: 'string' },
+        memory: { type: 'string' },
+        cpus: { type: 'string' },
+        timeout: { type: 'string' },
+        'vault-path': { type: 'string', multiple: true },
+        'vault-env': { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
     const v = parsed.values;
     if (v.help) {
       io.stdout(INSTALL_USAGE);

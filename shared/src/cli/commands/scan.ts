@@ -1,6 +1,5 @@
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { defaultUserConfigPath } from '../../config/loadEffectiveConfig';
 import type { SafeInstallConfig } from '../../config/schema';
 import { DependencyIntelligence } from '../../engine/dependencyIntelligence';
@@ -22,6 +21,7 @@ import { formatText, useColour } from '../format/text';
 import { buildScanReport, type ReportDetails, type ScanReport } from '../scanReport';
 import { parseScanInstalledArgs, scanInstalled, SCAN_INSTALLED_USAGE, type InstalledInspector } from './scanInstalled';
 import { CLI_VERSION } from '../version';
+import { parseCommandLine } from '../parseCommandLine';
 import { UsageError } from '../usageError';
 
 /** One-line summary shown in the top-level help. */
@@ -91,24 +91,19 @@ interface ScanArguments {
 }
 
 function parseScanArguments(argv: string[], cwd: string): ScanArguments | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: 'string', short: 'f' },
-        'fail-on': { type: 'string' },
-        offline: { type: 'boolean' },
-        'no-source': { type: 'boolean' },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseCommandLine({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      format: { type: 'string', short: 'f' },
+      'fail-on': { type: 'string' },
+      offline: { type: 'boolean' },
+      'no-source': { type: 'boolean' },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   const { values, positionals } = parsed;
   if (values.help) return 'help';
   if (positionals.length > 1) throw new UsageError(`scan takes one PATH, got ${positionals.length}`);

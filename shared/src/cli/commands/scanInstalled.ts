@@ -4,9 +4,9 @@
  * 1.82.8 kept running that way after install) and the install scripts of packages under node_modules.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatSourceFinding, inspectInstalled, toSeverity, type InstalledOptions, type InstalledReport } from '../../inspect/index';
 import type { CliIo } from '../command';
+import { parseCommandLine } from '../parseCommandLine';
 import { UsageError } from '../usageError';
 
 /** Options for the installed check, already parsed. */
@@ -31,22 +31,17 @@ export const SCAN_INSTALLED_USAGE = `  --installed                Inspect what i
 
 /** Parses `--python`, `--node-modules` (repeatable) and `--format` from the arguments after `--installed`. */
 export function parseScanInstalledArgs(argv: string[]): ScanInstalledOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        installed: { type: 'boolean' },
-        python: { type: 'string' },
-        'node-modules': { type: 'string', multiple: true },
-        format: { type: 'string', short: 'f' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseCommandLine({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      installed: { type: 'boolean' },
+      python: { type: 'string' },
+      'node-modules': { type: 'string', multiple: true },
+      format: { type: 'string', short: 'f' },
+    },
+  });
   const format = parsed.values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json with --installed, not ${format}`);
   const options: ScanInstalledOptions = { format };

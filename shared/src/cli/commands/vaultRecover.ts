@@ -1,7 +1,7 @@
 import os from 'node:os';
-import { parseArgs } from 'node:util';
 import { recoverVault, type RecoverReport, type VaultOptions } from '../../vault/index';
 import type { CliCommand } from '../command';
+import { parseCommandLine } from '../parseCommandLine';
 import { UsageError } from '../usageError';
 
 /** One-line summary shown in the top-level help. */
@@ -21,12 +21,7 @@ Exit codes: 0 restored or nothing to do, 1 another install holds the vault or so
 /** Builds the command around vault options (tests point it at a fake home). */
 export function makeVaultRecoverCommand(vaultOptions: (env: Readonly<Record<string, string | undefined>>) => Pick<VaultOptions, 'homeDir' | 'env' | 'stateDir'> = (env) => ({ homeDir: os.homedir(), env })): CliCommand {
   return async (argv, io) => {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { format: { type: 'string', short: 'f' }, help: { type: 'boolean', short: 'h' } } });
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
+    const parsed = parseCommandLine({ args: argv, allowPositionals: true, strict: true, options: { format: { type: 'string', short: 'f' }, help: { type: 'boolean', short: 'h' } } });
     const { values, positionals } = parsed;
     if (values.help === true) {
       io.stdout(VAULT_RECOVER_USAGE);
