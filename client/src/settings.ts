@@ -1,6 +1,6 @@
 /** Reading the `safeInstall.*` settings the client itself uses, and reacting to restart-class changes. */
 import { Uri, workspace, type ConfigurationChangeEvent } from 'vscode';
-import type { InstallSettings } from './install/installArgs';
+import { pythonInterpreterFromSetting, type InstallSettings } from './install/installArgs';
 import { INSTALL_SETTING_KEYS, installSettingsFromScopes } from './install/installPolicy';
 import { SETTING_CLASSES } from './settingClasses';
 import { scopedSettings } from './settingsScopes';
@@ -23,7 +23,9 @@ export function readInstallSettings(folder: string | undefined, report: (message
   const config = workspace.getConfiguration('safeInstall', folder ? Uri.file(folder) : undefined);
   const { settings, ignored } = installSettingsFromScopes(scopedSettings(INSTALL_SETTING_KEYS, (key) => config.inspect(key)));
   for (const message of ignored) report(message);
-  return settings;
+  // pip installs go into the interpreter the Python extension uses for this folder, when one is set.
+  const python = pythonInterpreterFromSetting(workspace.getConfiguration('python', folder ? Uri.file(folder) : undefined).get<string>('defaultInterpreterPath'), folder);
+  return python === undefined ? settings : { ...settings, pythonInterpreter: python };
 }
 
 /** Node options for the server process (`--max-old-space-size` when set). Only the user's value counts. */

@@ -2,6 +2,7 @@
  * The `safe-install install` argument list for a request (pure, tested). Package requests are validated
  * with the sandbox's own grammar first, so nothing that reads as an option, a path or a URL is passed on.
  */
+import path from 'node:path';
 import type { Dependency } from '../../../shared/src/model';
 import { parsePackageRequest } from '../../../shared/src/sandbox/names';
 import { cliEcosystem } from './ecosystems';
@@ -18,6 +19,8 @@ export interface InstallSettings {
   /** Extra credential paths and variables hidden when an install runs without the sandbox. */
   vaultPaths?: string[];
   vaultEnvVars?: string[];
+  /** pip: the interpreter the Python extension is set to use for this folder (`python.defaultInterpreterPath`). */
+  pythonInterpreter?: string;
 }
 
 /** The argv after `cli.js`. Throws InvalidPackageError for a request that fails validation. */
@@ -35,6 +38,7 @@ export function installCliArgs(request: InstallRequest, settings: InstallSetting
   // `--flag=value`: a value starting with '-' can never be read as another option.
   for (const p of settings.vaultPaths ?? []) args.push(`--vault-path=${p}`);
   for (const name of settings.vaultEnvVars ?? []) args.push(`--vault-env=${name}`);
+  if (request.ecosystem === 'PyPI' && settings.pythonInterpreter) args.push(`--python=${settings.pythonInterpreter}`);
   // `--` ends the options: even a validated name can never be read as one.
   args.push('--', ...request.packages.map((p) => parsePackageRequest(request.ecosystem, p).argument));
   return args;
@@ -79,4 +83,17 @@ export function manifestRequests(deps: readonly Dependency[]): { requests: strin
     }
   }
   return { requests, skipped };
+}
+
+/**
+ * The interpreter from the Python extension's `python.defaultInterpreterPath` for a folder, or undefined for its
+ * default (a bare `python`/`python3`, which the CLI's own search — $VIRTUAL_ENV, ./.venv, PATH — handles better).
+ */
+export function pythonInterpreterFromSetting(value: string | undefined, folder: string | undefined): string | undefined {
+  const text = value?.trim();
+  if (!text || /^python3?$/.test(text)) return undefined;
+  const expanded = folder === undefined ? text : text.split('${workspaceFolder}').join(folder);
+  if (expanded.includes('${')) return undefined;
+  if (folder !== undefined && !path.isAbsolute(expanded)) return path.join(folder, expanded);
+  return expanded;
 }

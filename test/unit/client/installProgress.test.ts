@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LineSplitter } from '../../../client/src/cli/lineSplitter';
-import { installCliArgs, dependencyRequest, manifestRequests } from '../../../client/src/install/installArgs';
+import { installCliArgs, dependencyRequest, manifestRequests, pythonInterpreterFromSetting } from '../../../client/src/install/installArgs';
 import { artifactsInReport, InstallRun, type InstallRequest } from '../../../client/src/install/installRun';
 import { parseProgressLine } from '../../../client/src/install/progressLine';
 import { neutralize, renderEvent, toTerminalLines } from '../../../client/src/install/renderEvent';
@@ -124,4 +124,16 @@ test('the run report lists phases, artifact hashes and findings, with package te
   assert.match(md, /posts \\\[env\\\]\(http:\/\/x\) to a \\`webhook\\`/, 'a finding cannot add links or code spans');
   assert.doesNotMatch(md, /^```\n# injected/m, 'log text cannot close the fence');
   assert.match(md, /\*\*Took:\*\* 4\.0 s/);
+});
+
+test('pip installs go into the interpreter the Python extension uses for the folder; other ecosystems ignore it', () => {
+  const settings = { sandboxEnabled: true, binaryOnly: false, pythonInterpreter: '/proj/.venv/bin/python' };
+  assert.deepEqual(installCliArgs({ ...REQUEST, ecosystem: 'PyPI', packages: ['requests'] }, settings).slice(-3), ['--python=/proj/.venv/bin/python', '--', 'requests']);
+  assert.ok(!installCliArgs(REQUEST, settings).some((a) => a.startsWith('--python')));
+  assert.equal(pythonInterpreterFromSetting('python', '/proj'), undefined, 'the extension default leaves the choice to the CLI');
+  assert.equal(pythonInterpreterFromSetting('  ', '/proj'), undefined);
+  assert.equal(pythonInterpreterFromSetting('${workspaceFolder}/.venv/bin/python', '/proj'), '/proj/.venv/bin/python');
+  assert.equal(pythonInterpreterFromSetting('.venv/bin/python', '/proj'), '/proj/.venv/bin/python');
+  assert.equal(pythonInterpreterFromSetting('/usr/bin/python3.12', '/proj'), '/usr/bin/python3.12');
+  assert.equal(pythonInterpreterFromSetting('${env:HOME}/py', '/proj'), undefined, 'unresolved variables are not guessed');
 });
