@@ -9,6 +9,7 @@ import { parseGoMod } from '../../../shared/src/manifests/goMod';
 import { parsePackageJson } from '../../../shared/src/manifests/packageJson';
 import type { ParsedManifest, Range } from '../../../shared/src/model';
 import { LineIndex } from '../../../shared/src/text/lineIndex';
+import { mulberry32 } from '../../support/seededRandom';
 
 /*
  * Random and mutated manifests must never make a parser throw or hang, and everything it returns must
@@ -21,17 +22,6 @@ const CASES_PER_PARSER = 400;
 // Fixture-sized inputs parse in about 1-2 ms; the bound is loose so a busy CI machine does not flake,
 // yet far below what a hang or a quadratic blow-up on these sizes would take.
 const MAX_MS_PER_DOCUMENT = 1_000;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Target {
   name: string;

@@ -10,6 +10,7 @@ import { parseRequirements } from '../../../shared/src/manifests/requirements';
 import { parsePyproject } from '../../../shared/src/manifests/pyproject';
 import { parseCargoToml } from '../../../shared/src/manifests/cargo';
 import { scanToml, toPlain } from '../../../shared/src/toml/scanner';
+import { mulberry32 } from '../../support/seededRandom';
 
 /*
  * Random and mutated manifests: the parsers must never throw, must finish quickly on every input,
@@ -23,17 +24,6 @@ const MUTANTS_PER_FIXTURE = Number(process.env.FUZZ_MUTANTS ?? 80);
 const PER_INPUT_MS = 400;
 
 const fixtureDir = path.join(__dirname, '..', '..', 'fixtures', 'manifests');
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rng = () => number;
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T;
