@@ -4,13 +4,12 @@
  * error squiggle with its MAL- id, the hallucinated name gets unknown-package, the typosquat stays.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
-import { RegistryServer } from '../support/registryServer';
-import { LspSession } from './lspHarness';
+import type { LspSession } from './lspHarness';
+import { startLocalRegistrySession, type LocalRegistrySession } from './localRegistrySession';
 
 const DEMO_PACKAGE_JSON = path.resolve(__dirname, '..', '..', 'demo', 'web', 'package.json');
 
@@ -24,20 +23,14 @@ function lineOf(text: string, name: string): number {
 const at = (diagnostics: Diagnostic[], line: number): string[] => diagnostics.filter((d) => d.range.start.line === line).map((d) => String(d.code)).sort();
 
 describe("the demo's package.json in the editor (local registry)", () => {
-  let registry: RegistryServer;
+  let local: LocalRegistrySession;
   let s: LspSession;
-  let home: string;
   before(async () => {
-    registry = await RegistryServer.start();
-    home = await mkdtemp(path.join(os.tmpdir(), 'si-lsp-demo-home-'));
-    await writeFile(path.join(home, '.npmrc'), `registry=${registry.url}/npm/\n`);
-    const userConfig = `[registries]\nnpm = "${registry.url}/npm"\nosv = "${registry.url}/osv"\nnpm_downloads = "${registry.url}/npm-downloads"\n`;
-    s = await LspSession.start({ intelligence: true, userConfig, env: { HOME: home } });
+    local = await startLocalRegistrySession();
+    s = local.session;
   });
   after(async () => {
-    assert.equal(await s.stop(), 0);
-    await registry.close();
-    await rm(home, { recursive: true, force: true });
+    assert.equal(await local.close(), 0);
   });
 
   it('MAL- error squiggle on flatmap-stream, unknown-package on the hallucinated name, the typosquat kept, ordinary lines clean', async () => {

@@ -4,13 +4,10 @@
  * them), the user's count, a workspace's only where stricter, and an ignored one is logged.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-import { RegistryServer } from '../support/registryServer';
-import { LspSession } from './lspHarness';
+import type { LspSession } from './lspHarness';
+import { startLocalRegistrySession, type LocalRegistrySession } from './localRegistrySession';
 
 const has = (p: PublishDiagnosticsParams, code: string, line?: number): boolean =>
   p.diagnostics.some((d) => d.code === code && (line === undefined || d.range.start.line === line));
@@ -22,20 +19,14 @@ const MANIFEST = '{\n  "name": "app",\n  "dependencies": {\n    "good-lib": "^1.
 const HUGE = 1_000_000;
 
 describe('intelligence thresholds from editor settings (local registry, no restart)', () => {
-  let registry: RegistryServer;
+  let local: LocalRegistrySession;
   let s: LspSession;
-  let home: string;
   before(async () => {
-    registry = await RegistryServer.start();
-    home = await mkdtemp(path.join(os.tmpdir(), 'si-lsp-home-'));
-    await writeFile(path.join(home, '.npmrc'), `registry=${registry.url}/npm/\n`);
-    const userConfig = `[registries]\nnpm = "${registry.url}/npm"\nosv = "${registry.url}/osv"\nnpm_downloads = "${registry.url}/npm-downloads"\n`;
-    s = await LspSession.start({ intelligence: true, userConfig, env: { HOME: home } });
+    local = await startLocalRegistrySession();
+    s = local.session;
   });
   after(async () => {
-    assert.equal(await s.stop(), 0);
-    await registry.close();
-    await rm(home, { recursive: true, force: true });
+    assert.equal(await local.close(), 0);
   });
 
   it('a user threshold makes fresh-release fire, a weaker workspace value is ignored and logged, a stricter one counts', async (t) => {
