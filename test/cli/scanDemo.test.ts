@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
@@ -14,6 +13,7 @@ import type { ReportFinding, ScanReport } from '../../shared/src/cli/scanReport'
 import { RegistryServer } from '../support/registryServer';
 import { cliBuilt, makeWorkspace, REPO_ROOT, runBuiltCli, type CliRun } from './cliHarness';
 import { fakeUser, type FakeUser } from './fakeUser';
+import { deadPort } from '../support/deadPort';
 
 const DEMO = path.join(REPO_ROOT, 'demo');
 
@@ -117,16 +117,6 @@ describe('the demo workspace with registry intelligence (local registry server)'
     assert.doesNotMatch(run.stdout, /registry checks incomplete/);
   });
 });
-
-/** A port on 127.0.0.1 that refuses connections (a server bound it, then closed). */
-async function deadPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 test('unreachable registries: text prints one line per cause under the summary, --verbose one per dependency, JSON keeps each', async (t) => {
   const user = await fakeUser(`http://127.0.0.1:${await deadPort()}`, '[intelligence]\ntimeout_seconds = 2\n');

@@ -5,13 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Log } from 'sarif';
 import type { ReportFinding, ScanReport } from '../../shared/src/cli/scanReport';
 import { RegistryServer } from '../support/registryServer';
 import { cliBuilt, makeWorkspace, runBuiltCli, type CliRun } from './cliHarness';
 import { fakeUser, type FakeUser } from './fakeUser';
+import { deadPort } from '../support/deadPort';
 
 async function scan(t: TestContext, user: FakeUser, args: string[]): Promise<CliRun | undefined> {
   if (!cliBuilt()) {
@@ -107,16 +107,6 @@ describe('scan with registry intelligence (local registry server)', () => {
     assert.match(byRule(report, 'malware')[0]?.message ?? '', /MAL-2025-0001/);
   });
 });
-
-/** A port on 127.0.0.1 that refuses connections (a server bound it, then closed). */
-async function deadPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 test('dead registries: one intelligence-unavailable information finding per dependency, offline findings kept, exit 0', async (t) => {
   const base = `http://127.0.0.1:${await deadPort()}`;
