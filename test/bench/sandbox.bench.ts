@@ -9,7 +9,7 @@ import path from 'node:path';
 import { DockerodeEngine } from '../../shared/src/sandbox/docker';
 import { DEFAULT_LIMITS } from '../../shared/src/sandbox/hardening';
 import { sandboxInstall, type InstallRequest } from '../../shared/src/sandbox/installer';
-import { spawnProcess } from '../../shared/src/sandbox/local/process';
+import { spawnProcess, startProcess } from '../../shared/src/sandbox/local/process';
 import { testImage } from '../support/infra';
 import { buildWheel, serveSimpleIndex } from '../sandbox/pypiFixtures';
 
@@ -50,7 +50,7 @@ async function benchNpm(): Promise<Row | string> {
     const b = await project();
     const request: InstallRequest = { ecosystem: 'npm', packages: [NPM_PACKAGE], projectDir: b, dryRun: false, binaryOnly: false, ci: true, networkMode: 'host', registry: NPM_REGISTRY, allowScripts: [], limits: { ...DEFAULT_LIMITS }, images: { npm: image.path } };
     const t1 = performance.now();
-    const report = await sandboxInstall(request, { engine: new DockerodeEngine(), run: spawnProcess, env: process.env });
+    const report = await sandboxInstall(request, { engine: new DockerodeEngine(), run: spawnProcess, start: startProcess, env: process.env });
     sandboxed.push(performance.now() - t1);
     if (report.verdict !== 'installed') return `npm: sandboxed install ${report.verdict}: ${report.message}`;
     startup.push(report.timings.containerStartupMs);
@@ -82,7 +82,7 @@ async function benchPip(): Promise<Row | string> {
       if (res.code !== 0) return `pip: plain install failed: ${res.stderr.trim()}`;
       const request: InstallRequest = { ecosystem: 'PyPI', packages: ['si-app'], projectDir: dir, dryRun: false, binaryOnly: false, ci: true, networkMode: 'host', registry: index.url, allowScripts: [], limits: { ...DEFAULT_LIMITS }, images: { PyPI: image.path }, python: path.join(dir, 'sandboxed', 'bin', 'python') };
       const t1 = performance.now();
-      const report = await sandboxInstall(request, { engine: new DockerodeEngine(), run: spawnProcess, env: process.env });
+      const report = await sandboxInstall(request, { engine: new DockerodeEngine(), run: spawnProcess, start: startProcess, env: process.env });
       sandboxed.push(performance.now() - t1);
       if (report.verdict !== 'installed') return `pip: sandboxed install ${report.verdict}: ${report.message}`;
       startup.push(report.timings.containerStartupMs);
@@ -97,7 +97,9 @@ async function benchPip(): Promise<Row | string> {
 
 async function main(): Promise<void> {
   console.log(`sandbox benchmark: ${RUNS} runs each, medians, warm images, cold package caches`);
-  for (const bench of [benchNpm, benchPip]) {
+  // SANDBOX_BENCH_ONLY=npm or pip runs one of the two.
+  const only = process.env.SANDBOX_BENCH_ONLY;
+  for (const bench of [benchNpm, benchPip].filter((b) => only === undefined || b.name.toLowerCase().endsWith(only.toLowerCase()))) {
     const row = await bench();
     if (typeof row === 'string') {
       console.log(`skipped ${row}`);

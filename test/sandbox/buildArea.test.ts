@@ -1,6 +1,7 @@
-// Docker-backed proof of the build area: package code in the build phase can write only to a size-capped
-// tmpfs volume (ENOSPC at the cap, the rest of the run volume read-only), and what the fetch phase put
-// there survives between phases (a keeper container holds the tmpfs mounted) and is copied out.
+// Docker-backed proof of the build area: it exists from the first build phase on (a fetch phase before it
+// cannot write there); package code in the build phase can write only to it, a size-capped tmpfs volume
+// (ENOSPC at the cap, the rest of the run volume read-only); what the build left survives into the next
+// phase (a keeper container holds the tmpfs mounted) and is copied out.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
@@ -36,14 +37,10 @@ test('the build phase writes only to the capped build area, which survives betwe
   let copiedDir: string | undefined;
   try {
     await session.phase('fetch', async (r) => {
-      await r.run({ label: 'seed', argv: ['sh', '-c', 'echo fetched > "$0"/seed.txt', VOLUME_DIRS.build] });
+      const early = await r.run({ label: 'write the build area too early', argv: ['sh', '-c', 'echo fetched > "$0"/seed.txt', VOLUME_DIRS.build] }, { allowFailure: true });
+      assert.notEqual(early.exitCode, 0, 'the build area is not mounted before the first build phase');
     });
-    // Between phases only the keeper holds the tmpfs; without it Docker would unmount (and empty) it.
-    const keepers = await dockerLines(['ps', '-q', '--filter', `label=org.safe-install.run=${session.runId}`, '--filter', 'label=org.safe-install.phase=keeper']);
-    assert.equal(keepers.length, 1, 'one keeper container holds the build area');
-    const built = await session.phase('build', async (r) => {
-      const seed = await r.run({ label: 'read seed', argv: ['cat', `${VOLUME_DIRS.build}/seed.txt`] });
-      assert.equal(seed.stdout.trim(), 'fetched');
+    await session.phase('build', async (r) => {
       const fill = await r.run({ label: 'fill', argv: ['dd', 'if=/dev/zero', `of=${VOLUME_DIRS.build}/fill.bin`, 'bs=1M', 'count=200'] }, { allowFailure: true });
       assert.notEqual(fill.exitCode, 0);
       assert.match(fill.stderr, /No space left on device/);
@@ -54,9 +51,16 @@ test('the build phase writes only to the capped build area, which survives betwe
       assert.notEqual(outside.exitCode, 0, 'the main run volume is read-only while package code runs');
       assert.match(outside.stderr, /Read-only file system/);
       await r.run({ label: 'result', argv: ['sh', '-c', 'echo built > "$0"/result.txt', VOLUME_DIRS.build] });
+    });
+    // Between phases only the keeper holds the tmpfs; without it Docker would unmount (and empty) it.
+    const keepers = await dockerLines(['ps', '-q', '--filter', `label=org.safe-install.run=${session.runId}`, '--filter', 'label=org.safe-install.phase=keeper']);
+    assert.equal(keepers.length, 1, 'one keeper container holds the build area');
+    const built = await session.phase('fetch', async (r) => {
+      const result = await r.run({ label: 'read what the build left', argv: ['cat', `${VOLUME_DIRS.build}/result.txt`] });
+      assert.equal(result.stdout.trim(), 'built');
     }, VOLUME_DIRS.build);
     copiedDir = built.copied?.dir;
-    assert.deepEqual(built.copied?.files.map((f) => f.path).sort(), ['result.txt', 'seed.txt']);
+    assert.deepEqual(built.copied?.files.map((f) => f.path).sort(), ['result.txt']);
     assert.ok(session.notes.some((n) => /capped at 64 MiB/.test(n)), session.notes.join('\n'));
   } finally {
     await session.close();

@@ -11,8 +11,8 @@ import { fetchEnvironment } from './environment';
 import type { SandboxLimits } from './hardening';
 import { imageFor } from './images';
 import { installNodeModules } from './local/npm';
-import { choosePython, installWheels, probePython, type PythonProbe } from './local/pip';
-import type { ProcessRunner } from './local/process';
+import { choosePython, installWheels, probePython, startWarmPip, type PythonProbe } from './local/pip';
+import type { ProcessRunner, ProcessStarter, WaitingProcess } from './local/process';
 import { LOCKFILE_NAME, updateLockfile, type LockPackage } from './lockfile';
 import { parsePackageRequest, type PackageRequest } from './names';
 import { runNpmPlan } from './plans/npm';
@@ -48,6 +48,8 @@ export interface InstallRequest {
 export interface InstallDeps {
   engine: SandboxEngine;
   run: ProcessRunner;
+  /** Starts host processes ahead of time (pip imports while the sandbox works); without it pip starts cold. */
+  start?: ProcessStarter;
   /** Asks the user (only called when not in CI and on a TTY). */
   confirm?: (question: string) => Promise<boolean>;
   progress?: ProgressSink;
@@ -144,6 +146,7 @@ export async function sandboxInstall(request: InstallRequest, deps: InstallDeps)
 
   let session: SandboxSession | undefined;
   let outcome: SandboxOutcome | undefined;
+  let warmPip: WaitingProcess | undefined;
   try {
     progress({ type: 'phase', phase: 'image', state: 'start', detail: image });
     if (!(await deps.engine.hasImage(image))) {
@@ -162,6 +165,8 @@ export async function sandboxInstall(request: InstallRequest, deps: InstallDeps)
       target = chosen.probe.target;
       sitePackages = chosen.probe.sitePackages;
       report.notes.push(`pip: target interpreter ${chosen.python} (from ${chosen.source}), Python ${target.pythonVersion}, tags like ${target.tags[0] ?? '?'}`);
+      // The host pip imports while the sandbox works; it does nothing until it is handed the copied wheels.
+      if (!request.dryRun && deps.start) warmPip = startWarmPip(chosen.python, deps.start, request.projectDir, deps.env);
     }
     const fetchEnv = await fetchEnvironment(deps.env);
     for (const warning of fetchEnv.warnings) progress({ type: 'log', phase: 'plan', stream: 'warning', line: warning });
@@ -198,7 +203,8 @@ export async function sandboxInstall(request: InstallRequest, deps: InstallDeps)
         outcome = await runVendorPlan(session, { ecosystem: request.ecosystem, requests, registry: request.registry });
     }
     report.timings.containerStartupMs = session.startupMs;
-    await session.close();
+    // Every container has stopped; their removal runs while the artifacts are verified (awaited in `finally`).
+    session.close().catch(() => undefined);
     report.notes.push(...session.notes);
     report.packages = outcome.packages;
     report.scripts = outcome.scripts;
@@ -232,7 +238,7 @@ export async function sandboxInstall(request: InstallRequest, deps: InstallDeps)
     const i0 = Date.now();
     if (request.ecosystem === 'PyPI' && python !== undefined) {
       const wheels = outcome.artifacts.filter((a) => a.format === 'wheel').map((a) => path.join(outcome!.copied.dir, a.path));
-      const result = await installWheels(python, sitePackages, wheels, deps.run, request.projectDir, deps.env);
+      const result = await installWheels(python, sitePackages, wheels, deps.run, request.projectDir, deps.env, warmPip);
       report.installedInto = python;
       if (result.changed.length > 0) report.notes.push(`pip: upgraded ${result.changed.join(', ')}`);
     } else if (request.ecosystem === 'npm') {
@@ -253,6 +259,7 @@ export async function sandboxInstall(request: InstallRequest, deps: InstallDeps)
     if (error instanceof PlanRefusedError) return finish('refused', error.message);
     return finish('failed', error instanceof Error ? error.message : String(error));
   } finally {
+    await warmPip?.cancel();
     if (session) {
       report.timings.containerStartupMs = session.startupMs;
       await session.close();

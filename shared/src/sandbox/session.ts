@@ -8,7 +8,7 @@ import { copyOutValidated, type CopyOutLimits, type CopyOutResult } from './copy
 import type { PhaseContainer, SandboxEngine, StepResult } from './docker';
 import { BUILD_MOUNT, keeperContainerConfig, phaseContainerConfig, RUN_LABEL, SANDBOX_HOME, VOLUME_MOUNT, type ReadOnlyFile, type SandboxLimits } from './hardening';
 import type { ProgressSink } from './progress';
-import { buildTar } from './tarBuilder';
+import { buildTar, type TarEntry } from './tarBuilder';
 
 /** The run ran out of wall-clock time. */
 export class SandboxTimeoutError extends Error {
@@ -42,8 +42,21 @@ export const VOLUME_DIRS = { in: `${VOLUME_MOUNT}/in`, dl: `${VOLUME_MOUNT}/dl`,
 const MAIN_DIRS = ['in', 'dl', 'out', 'work', 'tmp'] as const;
 const BUILD_TMP = `${VOLUME_DIRS.build}/tmp`;
 
+function dirEntries(names: readonly string[]): TarEntry[] {
+  return names.map((name) => ({ path: `${name.replace(/\/$/, '')}/`, type: 'Directory' as const, mode: 0o755, uid: 10001, gid: 10001 }));
+}
+
 function dirTar(names: readonly string[]): Buffer {
-  return buildTar(names.map((name) => ({ path: `${name}/`, type: 'Directory' as const, mode: 0o755, uid: 10001, gid: 10001 })));
+  return buildTar(dirEntries(names));
+}
+
+/** The run volume's folders plus `files` (a name ending in `/` is a folder), all owned by the sandbox user. */
+function seedTar(files: Readonly<Record<string, string | Buffer>>): Buffer {
+  const entries = Object.entries(files);
+  return buildTar([
+    ...dirEntries([...MAIN_DIRS, ...entries.filter(([name]) => name.endsWith('/')).map(([name]) => name)]),
+    ...entries.filter(([name]) => !name.endsWith('/')).map(([name, content]) => ({ path: name, content, mode: 0o644, uid: 10001, gid: 10001 })),
+  ]);
 }
 
 /** What a session needs. */
@@ -101,6 +114,9 @@ export class SandboxSession {
   /** What the report should say about the run's containment (e.g. the build area's cap). */
   readonly notes: string[] = [];
   private readonly live = new Set<PhaseContainer>();
+  /** Removals of stopped containers still in flight (close() waits for them). */
+  private readonly removals: Array<Promise<void>> = [];
+  private closing: Promise<void> | undefined;
   private readonly deadline: number;
   private readonly controller = new AbortController();
   private readonly now: () => number;
@@ -133,18 +149,21 @@ export class SandboxSession {
 
   /**
    * Runs one phase in a fresh hardened container. When `copyOut` names a directory, the container is
-   * stopped first, then that directory is streamed through the validator into a host temp dir.
+   * stopped first, then that directory is streamed through the validator into a host temp dir. A fetch
+   * phase writes `options.files` (paths relative to the run volume) in the same archive as the volume's folders.
+   * The build area exists from the first build phase on: fetch phases before it do not mount it.
    */
-  async phase<T>(phase: 'fetch' | 'build', fn: (runner: PhaseRunner) => Promise<T>, copyOut?: string): Promise<{ value: T; copied?: CopyOutResult }> {
+  async phase<T>(phase: 'fetch' | 'build', fn: (runner: PhaseRunner) => Promise<T>, copyOut?: string, options: { files?: Readonly<Record<string, string | Buffer>> } = {}): Promise<{ value: T; copied?: CopyOutResult }> {
     this.checkAlive();
     const network = phase === 'build' ? 'none' : this.options.fetchNetwork;
     const started = this.now();
     this.options.progress({ type: 'phase', phase, state: 'start', network });
-    // Both volumes at once; the keeper starts beside the first phase container (it only has to run before the phase ends).
+    // Both volumes at once; the keeper starts beside the first build container (it only has to run before that phase ends).
     const volumes: Array<Promise<unknown>> = [];
     if (!this.volumeCreated) volumes.push(this.options.engine.createVolume(this.volumeName, { [RUN_LABEL]: this.runId }).then(() => { this.volumeCreated = true; }));
     let needKeeper = false;
-    if (!this.buildVolumeCreated) volumes.push(this.createBuildVolume().then((capped) => { needKeeper = capped; }));
+    const newBuildArea = phase === 'build' && !this.buildVolumeCreated;
+    if (newBuildArea) volumes.push(this.createBuildVolume().then((capped) => { needKeeper = capped; }));
     await Promise.all(volumes);
     const config = phaseContainerConfig({
       runId: this.runId,
@@ -152,7 +171,7 @@ export class SandboxSession {
       image: this.options.image,
       network,
       volumeName: this.volumeName,
-      buildVolumeName: this.buildVolumeName,
+      ...(this.buildVolumeCreated ? { buildVolumeName: this.buildVolumeName } : {}),
       limits: this.options.limits,
       env: phase === 'fetch' ? { ...BASE_ENV, ...this.options.fetchEnv } : { ...BASE_ENV, TMPDIR: BUILD_TMP },
       readOnlyFiles: phase === 'fetch' ? this.options.readOnlyFiles : [],
@@ -166,23 +185,23 @@ export class SandboxSession {
     const container = launched.value;
     const onAbort = (): void => { void container.stop().catch(() => undefined); };
     this.controller.signal.addEventListener('abort', onAbort, { once: true });
+    let stopped = false;
     try {
       this.checkAlive();
       const runner = this.runner(container, phase);
-      // The volumes' directories must belong to the sandbox user; Docker keeps the tar's owner. The main
-      // volume is read-only in the build phase (its directories exist from the fetch phase by then).
-      // Docker refuses any archive put below a read-only mount, so the build area's folders are made here too.
+      // The volumes' folders must belong to the sandbox user; Docker keeps the tar's owner. The run volume is
+      // read-only in the build phase (its folders exist from the fetch phase by then); the build area gets its
+      // folders once, when it is new (later, package code may have left links there).
       if (phase === 'fetch') {
-        await container.putArchive(dirTar(MAIN_DIRS), VOLUME_MOUNT);
+        await container.putArchive(seedTar(options.files ?? {}), VOLUME_MOUNT);
+      } else if (newBuildArea) {
         await container.putArchive(dirTar(['area', 'area/tmp']), BUILD_MOUNT);
-      } else {
-        // A run may start with a build phase; the capped area's root belongs to the sandbox user.
-        await runner.run({ label: 'prepare the build area', argv: ['mkdir', '-p', BUILD_TMP], workingDir: BUILD_MOUNT }, { allowFailure: true });
       }
       const value = await fn(runner);
       this.checkAlive();
       let copied: CopyOutResult | undefined;
       await container.stop();
+      stopped = true;
       if (copyOut !== undefined) {
         this.options.progress({ type: 'phase', phase: 'copy-out', state: 'start' });
         const c0 = this.now();
@@ -205,8 +224,10 @@ export class SandboxSession {
       throw error;
     } finally {
       this.controller.signal.removeEventListener('abort', onAbort);
-      await container.remove();
-      this.live.delete(container);
+      // A stopped container is removed in the background (close() waits for it); a running one (a failure) is killed now.
+      const removal = container.remove().catch(() => undefined).finally(() => this.live.delete(container));
+      this.removals.push(removal);
+      if (!stopped) await removal;
     }
   }
 
@@ -265,11 +286,16 @@ export class SandboxSession {
     this.keeper = await this.options.engine.startContainer(keeperContainerConfig({ runId: this.runId, image: this.options.image, limits: this.options.limits, buildVolumeName: this.buildVolumeName }));
   }
 
-  /** Removes every container still alive and the volumes; safe to call twice. */
-  async close(): Promise<void> {
+  /** Removes every container still alive and the volumes; safe to call twice (the second call waits for the first). */
+  close(): Promise<void> {
+    this.closing ??= this.removeEverything();
+    return this.closing;
+  }
+
+  private async removeEverything(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await Promise.all([...this.live].map((c) => c.remove()));
+    await Promise.all([...this.removals.splice(0), ...[...this.live].map((c) => c.remove())]);
     this.live.clear();
     // The run volume goes while the keeper is removed; the build area once nothing holds it.
     const keeper = this.keeper;

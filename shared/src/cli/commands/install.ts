@@ -15,7 +15,7 @@ import { DockerodeEngine, type SandboxEngine } from '../../sandbox/docker';
 import { cpuCount, memoryBytes } from '../../config/limits';
 import { limitsFromConfig, type SandboxLimits } from '../../sandbox/hardening';
 import { sandboxInstall, type InstallReport, type InstallRequest } from '../../sandbox/installer';
-import { spawnProcess, type ProcessRunner } from '../../sandbox/local/process';
+import { spawnProcess, startProcess, type ProcessRunner, type ProcessStarter } from '../../sandbox/local/process';
 import { InvalidPackageError, parsePackageRequest } from '../../sandbox/names';
 import type { SandboxEvent } from '../../sandbox/progress';
 import { eventLine, formatInstallReport } from '../../sandbox/progressText';
@@ -76,6 +76,8 @@ const ECOSYSTEM_DEFAULT_REGISTRY: Record<Ecosystem, (e: Awaited<ReturnType<typeo
 export interface InstallCommandDeps {
   engine(): SandboxEngine;
   run: ProcessRunner;
+  /** Starts host processes ahead of time (a warm pip); without it pip starts cold. */
+  start?: ProcessStarter;
   homeDir(): string;
   /** Asks a yes/no question on the terminal. */
   confirm?(question: string, io: CliIo): Promise<boolean>;
@@ -100,7 +102,7 @@ async function askOnTerminal(question: string): Promise<boolean> {
   }
 }
 
-const DEFAULT_DEPS: InstallCommandDeps = { engine: () => new DockerodeEngine(), run: spawnProcess, homeDir: () => os.homedir(), confirm: (q) => askOnTerminal(q) };
+const DEFAULT_DEPS: InstallCommandDeps = { engine: () => new DockerodeEngine(), run: spawnProcess, start: startProcess, homeDir: () => os.homedir(), confirm: (q) => askOnTerminal(q) };
 
 /** Renders progress: a live status line on a TTY, plain lines otherwise. */
 function progressRenderer(io: CliIo, live: boolean): { sink: (event: SandboxEvent) => void; done(): void } {
@@ -262,6 +264,7 @@ export function createInstallCommand(deps: InstallCommandDeps = DEFAULT_DEPS): C
       report = await sandboxInstall(request, {
         engine: deps.engine(),
         run: deps.run,
+        ...(deps.start ? { start: deps.start } : {}),
         env: io.env,
         progress: renderer.sink,
         signal: controller.signal,

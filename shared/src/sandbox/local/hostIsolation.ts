@@ -14,6 +14,7 @@ import { bwrapArgs, collectBwrapMasks } from '../../vault/bwrap';
 import { withCredentialsHidden, type VaultReport } from '../../vault/withCredentialsHidden';
 import { stripProxyCredentials } from '../environment';
 import { pathExists } from '../pathExists';
+import { pipArgv } from './pip';
 import type { ProcessResult, ProcessRunner } from './process';
 
 /** How the unsandboxed install was contained. */
@@ -130,7 +131,7 @@ export async function toolBinds(homeDir: string, projectDir: string, executable:
 }
 
 function command(options: HostInstallOptions): { program: string; args: string[] } {
-  if (options.ecosystem === 'PyPI') return { program: options.python ?? 'python3', args: ['-m', 'pip', 'install', '--disable-pip-version-check', '--index-url', options.registry, '--', ...options.packages] };
+  if (options.ecosystem === 'PyPI') return { program: options.python ?? 'python3', args: pipArgv(['install', '--disable-pip-version-check', '--index-url', options.registry, '--', ...options.packages]) };
   return { program: (options.platform ?? process.platform) === 'win32' ? 'npm.cmd' : 'npm', args: ['install', '--no-audit', '--no-fund', '--registry', options.registry, '--', ...options.packages] };
 }
 

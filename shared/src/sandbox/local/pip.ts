@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parsePipDebug, targetFromTags, type PythonTarget } from '../plans/pip';
 import { pathExists } from '../pathExists';
 import { distInfoFolders, snapshotForWheels } from './pipSnapshot';
-import type { ProcessRunner } from './process';
+import type { ProcessResult, ProcessRunner, ProcessStarter, WaitingProcess } from './process';
 
 /** Where the interpreter came from, for the report. */
 export interface PythonChoice {
@@ -48,7 +48,7 @@ export async function probePython(python: string, run: ProcessRunner, cwd: strin
     const target = targetFromTags(data.version, data.tags);
     if (target) return { target, sitePackages: data.paths };
   }
-  const debug = await run(python, ['-m', 'pip', 'debug', '--verbose'], { cwd, env });
+  const debug = await runPip(python, ['debug', '--verbose'], run, cwd, env);
   const target = debug.code === 0 ? parsePipDebug(debug.stdout) : undefined;
   if (!target) throw new Error(`cannot read the wheel tags of ${python}; is pip installed for it? (${(debug.stderr || result.stderr).trim().split('\n').pop() ?? ''})`);
   return { target, sitePackages: [] };
@@ -63,6 +63,42 @@ export async function installedDistributions(sitePackages: readonly string[]): P
   return found;
 }
 
+// Fixed programs (no input interpolated) that run pip exactly as `python -m pip` would, except that the working
+// folder (the user's project) is taken off sys.path before pip is imported: with `-m` a `pip/` folder in the
+// project would be imported instead of pip, and that is code from the project, not from pip.
+const OFF_CWD = 'if sys.path and sys.path[0] in ("", os.getcwd()): sys.path.pop(0)';
+const RUN_PIP = 'runpy.run_module("pip", run_name="__main__", alter_sys=True)';
+/** pip with the arguments that follow the program on the command line. */
+const PIP_MAIN = ['import os, runpy, sys', OFF_CWD, 'sys.argv = ["pip"] + sys.argv[1:]', RUN_PIP].join('\n');
+/** pip imported ahead of time, then run with the JSON argument list of stdin's first line; an empty stdin exits doing nothing. */
+const WARM_PIP = [
+  'import json, os, runpy, sys',
+  OFF_CWD,
+  'try:',
+  '    import pip._internal.cli.main, pip._internal.commands.install',
+  'except Exception:',
+  '    pass',
+  'line = sys.stdin.buffer.readline().decode("utf-8")',
+  'if not line.strip(): sys.exit(0)',
+  'sys.argv = ["pip"] + [str(a) for a in json.loads(line)]',
+  RUN_PIP,
+].join('\n');
+
+/** The interpreter's arguments for `python -m pip ARGS` without the working folder on sys.path. */
+export function pipArgv(args: readonly string[]): string[] {
+  return ['-c', PIP_MAIN, ...args];
+}
+
+/** Runs `python -m pip ARGS` without the working folder on sys.path. */
+export function runPip(python: string, args: readonly string[], run: ProcessRunner, cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<ProcessResult> {
+  return run(python, pipArgv(args), { cwd, env });
+}
+
+/** Starts `python` with pip imported, waiting for the install's arguments (see `installWheels`). */
+export function startWarmPip(python: string, start: ProcessStarter, cwd: string, env: Readonly<Record<string, string | undefined>>): WaitingProcess {
+  return start(python, ['-c', WARM_PIP], { cwd, env });
+}
+
 /** What the local install did. */
 export interface PipLocalResult {
   python: string;
@@ -70,19 +106,23 @@ export interface PipLocalResult {
   changed: string[];
 }
 
-/** Installs wheel files (absolute paths) into `python`'s environment, all-or-nothing. */
-export async function installWheels(python: string, sitePackages: readonly string[], wheels: readonly string[], run: ProcessRunner, cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<PipLocalResult> {
+/**
+ * Installs wheel files (absolute paths) into `python`'s environment, all-or-nothing. `warm`, from `startWarmPip`
+ * for the same interpreter, saves pip's start-up; without it (or if it died) pip starts cold.
+ */
+export async function installWheels(python: string, sitePackages: readonly string[], wheels: readonly string[], run: ProcessRunner, cwd: string, env: Readonly<Record<string, string | undefined>>, warm?: WaitingProcess): Promise<PipLocalResult> {
   const before = await installedDistributions(sitePackages);
   const snapshot = await snapshotForWheels(sitePackages, wheels);
   try {
-    const result = await run(python, ['-m', 'pip', 'install', '--no-deps', '--no-index', '--disable-pip-version-check', '--no-input', '--', ...wheels], { cwd, env });
+    const args = ['install', '--no-deps', '--no-index', '--disable-pip-version-check', '--no-input', '--', ...wheels];
+    const result: ProcessResult = (await warm?.finish(`${JSON.stringify(args)}\n`)) ?? await runPip(python, args, run, cwd, env);
     const after = await installedDistributions(sitePackages);
     const added = [...after.keys()].filter((name) => !before.has(name));
     const changed = [...after.keys()].filter((name) => before.has(name) && before.get(name) !== after.get(name));
     if (result.code === 0) return { python, added, changed };
     // Take out what pip put in (pip itself only restores the one distribution whose install failed), then put back every saved file.
     const touched = [...added, ...changed];
-    if (touched.length > 0) await run(python, ['-m', 'pip', 'uninstall', '-y', '--disable-pip-version-check', '--', ...touched], { cwd, env });
+    if (touched.length > 0) await runPip(python, ['uninstall', '-y', '--disable-pip-version-check', '--', ...touched], run, cwd, env);
     const problems = await snapshot.restore();
     const restored = problems.length === 0 ? 'the environment was restored as it was' : `restoring left problems: ${problems.slice(0, 5).join('; ')}`;
     throw new Error(`pip install failed; ${restored}${changed.length > 0 ? ` (rolled back the upgrade of ${changed.join(', ')})` : ''}:\n  ${result.stderr.trim().split('\n').slice(-4).join('\n  ')}`);

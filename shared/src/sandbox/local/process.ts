@@ -21,3 +21,55 @@ export const spawnProcess: ProcessRunner = (command, args, options) => new Promi
   child.once('error', (error: NodeJS.ErrnoException) => resolve({ code: error.code === 'ENOENT' ? 127 : 1, stdout, stderr: stderr + error.message }));
   child.once('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
 });
+
+/**
+ * A host process started ahead of time that waits for its real input on stdin, so its start-up (e.g. importing pip)
+ * overlaps with other work. It must exit without doing anything when stdin closes empty.
+ */
+export interface WaitingProcess {
+  /** Sends the input and closes stdin; undefined when the process had already ended (the caller runs it cold). */
+  finish(input: string): Promise<ProcessResult | undefined>;
+  /** Closes stdin without input, kills the process if it has not ended within a second; resolves once it ended. */
+  cancel(): Promise<void>;
+}
+
+/** Starts a waiting process; injectable for tests. */
+export type ProcessStarter = (command: string, args: readonly string[], options: { cwd: string; env: Readonly<Record<string, string | undefined>> }) => WaitingProcess;
+
+/** The real starter (spawn, no shell, stdin piped). */
+export const startProcess: ProcessStarter = (command, args, options) => {
+  const child = spawn(command, [...args], { cwd: options.cwd, env: options.env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], shell: false });
+  let stdout = '';
+  let stderr = '';
+  let ended = false;
+  child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+  // Writing to a process that already exited fails with EPIPE; the exit result says what happened.
+  child.stdin.on('error', () => undefined);
+  const exited = new Promise<ProcessResult>((resolve) => {
+    child.once('error', (error: NodeJS.ErrnoException) => { ended = true; resolve({ code: error.code === 'ENOENT' ? 127 : 1, stdout, stderr: stderr + error.message }); });
+    child.once('close', (code) => { ended = true; resolve({ code: code ?? 1, stdout, stderr }); });
+  });
+  let used = false;
+  return {
+    async finish(input) {
+      if (used || ended) {
+        await this.cancel();
+        return undefined;
+      }
+      used = true;
+      child.stdin.end(input);
+      return exited;
+    },
+    async cancel() {
+      used = true;
+      if (!ended) {
+        child.stdin.end();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 1000);
+        timer.unref();
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+};

@@ -13,7 +13,6 @@
 import { rm } from 'node:fs/promises';
 import type { LockPackage } from '../lockfile';
 import type { PackageRequest } from '../names';
-import { VOLUME_MOUNT } from '../hardening';
 import { VOLUME_DIRS, type SandboxSession } from '../session';
 import { PIP_HELPER_FILE, PIP_HELPER_SOURCE } from './pipHelper';
 import type { SandboxOutcome } from './types';
@@ -49,7 +48,7 @@ const WHEELS = `${VOLUME_DIRS.out}/wheels`;
 // sdists sit next to the wheels so they are copied out and scanned too (their code ran in the build phase).
 const SDISTS = `${VOLUME_DIRS.out}/sdists`;
 const HELPER = `${VOLUME_DIRS.in}/${PIP_HELPER_FILE}`;
-// Relative to the volume root: the helper and the folders the plan writes to, in one archive.
+// Relative to the volume root: the helper and the folders the plan writes to, written at the start of every fetch phase.
 const VOLUME_LAYOUT = { [`in/${PIP_HELPER_FILE}`]: PIP_HELPER_SOURCE, 'out/wheels/': '', 'out/sdists/': '', 'dl/build-reqs/': '' };
 
 /** A target from an interpreter's version ("3.11") and its compatible tags, most preferred first. */
@@ -122,8 +121,6 @@ export async function runPipPlan(session: SandboxSession, options: PipPlanOption
     let missing: SdistLine | undefined;
     let lines: ReportLine[] = [];
     const last = await session.phase('fetch', async (runner) => {
-      // Rewritten every round: a build phase may have tampered with anything on the volume.
-      await runner.put(VOLUME_MOUNT, VOLUME_LAYOUT);
       // pip resolves in the helper's own process, which then downloads exactly the reported files.
       const pipArgs = reportArgv(options, round).slice(4);
       const report = await runner.run({ label: 'pip resolve (wheels only) and download', argv: ['python3', '-I', HELPER, 'resolve', `${VOLUME_DIRS.work}/report-${round}.json`, WHEELS, ...pipArgs] }, { allowFailure: true });
@@ -146,7 +143,7 @@ export async function runPipPlan(session: SandboxSession, options: PipPlanOption
         await runner.run({ label: 'download build requirements', argv: ['python3', '-I', '-m', 'pip', 'download', '--only-binary=:all:', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', ...indexArgs(options), '-d', `${VOLUME_DIRS.dl}/build-reqs`, '--', ...missing.buildRequires] }, { allowFailure: true });
       }
       return false;
-    }, VOLUME_DIRS.out);
+    }, VOLUME_DIRS.out, { files: VOLUME_LAYOUT });
     if (last.value) {
       if (!last.copied) throw new Error('copy-out produced nothing');
       return outcome(last.copied, lines, built, notes);
@@ -165,10 +162,9 @@ export async function runPipPlan(session: SandboxSession, options: PipPlanOption
       await runner.run({ label: `build ${sdist.name} offline`, env, argv: ['python3', '-m', 'pip', 'wheel', '--no-deps', '--no-index', '--no-build-isolation', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', '--wheel-dir', `${VOLUME_DIRS.build}/built-${round}`, '--', `${SDISTS}/${sdist.file}`] });
     });
     await session.phase('fetch', async (runner) => {
-      await runner.put(VOLUME_MOUNT, VOLUME_LAYOUT);
       // Only the wheel named after the sdist is kept; anything else the build left is discarded.
       await runner.run({ label: `adopt ${sdist.name} wheel`, argv: ['python3', '-I', HELPER, 'adopt', `${VOLUME_DIRS.build}/built-${round}`, WHEELS, sdist.name, sdist.version] });
-    });
+    }, undefined, { files: VOLUME_LAYOUT });
   }
   throw new PlanRefusedError(`gave up after ${options.maxRounds ?? MAX_ROUNDS} rounds of building sdists`);
 }
