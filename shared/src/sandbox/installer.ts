@@ -16,7 +16,7 @@ import type { ProcessRunner, ProcessStarter, WaitingProcess } from './local/proc
 import { LOCKFILE_NAME, updateLockfile, type LockPackage } from './lockfile';
 import { parsePackageRequest, type PackageRequest } from './names';
 import { runNpmPlan } from './plans/npm';
-import { PlanRefusedError, runPipPlan, type PythonTarget } from './plans/pip';
+import { PlanRefusedError, runPipPlan } from './plans/pip';
 import type { SandboxOutcome, ScriptPackage } from './plans/types';
 import { runVendorPlan, installVendored } from './plans/vendor';
 import { safeSink, type FindingEvent, type PhaseEvent, type ProgressSink } from './progress';
@@ -104,6 +104,12 @@ async function readOptional(file: string): Promise<string | undefined> {
   }
 }
 
+/** The same promise, with a handler attached: a rejection nobody awaits (the run failed earlier) is not unhandled. */
+function observed<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 /** Runs one sandboxed install. Never throws for expected failures: they become the report's verdict. */
 export async function sandboxInstall(request: InstallRequest, deps: InstallDeps): Promise<InstallReport> {
   const started = Date.now();
@@ -130,12 +136,9 @@ export async function sandboxInstall(request: InstallRequest, deps: InstallDeps)
     return finish('refused', (error as Error).message);
   }
   report.image = image;
-  // The interpreter probe (pip only) overlaps with the engine checks.
-  const probing: Promise<{ python: string; source: string; probe: PythonProbe }> | undefined = request.ecosystem === 'PyPI'
-    ? choosePython(request.python, request.projectDir, deps.env, deps.platform).then(async (choice) => ({ ...choice, probe: await probePython(choice.python, deps.run, request.projectDir, deps.env) }))
-    : undefined;
-  // Observed later; a rejection before then must not count as unhandled.
-  probing?.catch(() => undefined);
+  // The interpreter probe (pip only) overlaps with the engine checks and the sandbox's start; the plan awaits it before resolving.
+  const choosing = request.ecosystem === 'PyPI' ? choosePython(request.python, request.projectDir, deps.env, deps.platform) : undefined;
+  const probing: Promise<{ python: string; source: string; probe: PythonProbe }> | undefined = choosing && observed(choosing.then(async (choice) => ({ ...choice, probe: await probePython(choice.python, deps.run, request.projectDir, deps.env) })));
   try {
     await deps.engine.ping();
   } catch (error) {
@@ -156,18 +159,8 @@ export async function sandboxInstall(request: InstallRequest, deps: InstallDeps)
     }
     progress({ type: 'phase', phase: 'image', state: 'end', detail: image });
 
-    let target: PythonTarget | undefined;
-    let python: string | undefined;
-    let sitePackages: string[] = [];
-    if (probing) {
-      const chosen = await probing;
-      python = chosen.python;
-      target = chosen.probe.target;
-      sitePackages = chosen.probe.sitePackages;
-      report.notes.push(`pip: target interpreter ${chosen.python} (from ${chosen.source}), Python ${target.pythonVersion}, tags like ${target.tags[0] ?? '?'}`);
-      // The host pip imports while the sandbox works; it does nothing until it is handed the copied wheels.
-      if (!request.dryRun && deps.start) warmPip = startWarmPip(chosen.python, deps.start, request.projectDir, deps.env);
-    }
+    // The host pip imports while the sandbox works; it does nothing until it is handed the copied wheels.
+    if (choosing && !request.dryRun && deps.start) warmPip = startWarmPip((await choosing).python, deps.start, request.projectDir, deps.env);
     const fetchEnv = await fetchEnvironment(deps.env);
     for (const warning of fetchEnv.warnings) progress({ type: 'log', phase: 'plan', stream: 'warning', line: warning });
     session = new SandboxSession({
@@ -184,7 +177,7 @@ export async function sandboxInstall(request: InstallRequest, deps: InstallDeps)
     for (const r of requests) progress({ type: 'package', ecosystem: request.ecosystem, name: r.name, ...(r.spec ? { version: r.spec } : {}), state: 'resolved', detail: 'requested' });
     switch (request.ecosystem) {
       case 'PyPI':
-        outcome = await runPipPlan(session, { requests, indexUrl: request.registry, extraIndexUrls: request.extraIndexUrls ?? [], binaryOnly: request.binaryOnly, ...(target ? { target } : {}) });
+        outcome = await runPipPlan(session, { requests, indexUrl: request.registry, extraIndexUrls: request.extraIndexUrls ?? [], binaryOnly: request.binaryOnly, ...(probing ? { target: observed(probing.then((c) => c.probe.target)) } : {}) });
         break;
       case 'npm': {
         const allow = new Set(request.allowScripts);
@@ -201,6 +194,15 @@ export async function sandboxInstall(request: InstallRequest, deps: InstallDeps)
       }
       default:
         outcome = await runVendorPlan(session, { ecosystem: request.ecosystem, requests, registry: request.registry });
+    }
+    let python: string | undefined;
+    let sitePackages: string[] = [];
+    if (probing) {
+      const chosen = await probing;
+      python = chosen.python;
+      sitePackages = chosen.probe.sitePackages;
+      const target = chosen.probe.target;
+      report.notes.push(`pip: target interpreter ${chosen.python} (from ${chosen.source}), Python ${target.pythonVersion}, tags like ${target.tags[0] ?? '?'}`);
     }
     report.timings.containerStartupMs = session.startupMs;
     // Every container has stopped; their removal runs while the artifacts are verified (awaited in `finally`).

@@ -13,7 +13,7 @@ import { createInstallCommand } from '../../../shared/src/cli/commands/install';
 import { EngineUnavailableError, type PhaseContainer, type SandboxEngine } from '../../../shared/src/sandbox/docker';
 import { DEFAULT_LIMITS } from '../../../shared/src/sandbox/hardening';
 import { sandboxInstall, type InstallRequest } from '../../../shared/src/sandbox/installer';
-import type { ProcessRunner } from '../../../shared/src/sandbox/local/process';
+import type { ProcessRunner, ProcessStarter } from '../../../shared/src/sandbox/local/process';
 import { buildTar, type TarEntry } from '../../../shared/src/sandbox/tarBuilder';
 
 const LOCK = JSON.stringify({ name: 'p', lockfileVersion: 3, packages: { '': { name: 'p' }, 'node_modules/evil-pkg': { version: '1.0.0', resolved: 'http://127.0.0.1:1/evil-pkg/-/evil-pkg-1.0.0.tgz', integrity: 'sha512-abc' } } });
@@ -32,6 +32,8 @@ function npmTree(indexJs: string, extra: TarEntry[] = []): TarEntry[] {
 class FakeEngine implements SandboxEngine {
   constructor(private readonly tree: TarEntry[], private readonly available = true) {}
   containers = 0;
+  removed = 0;
+  execs: string[][] = [];
   async ping(): Promise<void> { if (!this.available) throw new EngineUnavailableError('the Docker daemon is not running'); }
   async hasImage(): Promise<boolean> { return true; }
   async pullImage(): Promise<void> {}
@@ -43,11 +45,11 @@ class FakeEngine implements SandboxEngine {
     const tree = this.tree;
     return {
       id: 'c',
-      exec: async () => ({ exitCode: 0, stdout: '', stderr: '', ms: 1 }),
+      exec: async (argv) => { this.execs.push([...argv]); return { exitCode: 0, stdout: '', stderr: '', ms: 1 }; },
       putArchive: async () => undefined,
       stop: async () => undefined,
       getArchive: async () => Readable.from([buildTar(tree)]),
-      remove: async () => undefined,
+      remove: async () => { this.removed++; },
     };
   }
 }
@@ -118,4 +120,21 @@ test('the CLI exits 2 with that explanation and no stack trace', async () => {
   assert.match(out, /Docker Desktop/);
   assert.doesNotMatch(out + err, /\n\s+at /, 'no stack trace');
   await assert.rejects(command(['-e', 'npm', 'x@file:../../etc'], io), /not a valid npm package request/);
+});
+
+test('pip: an interpreter that is not there fails the run before anything resolves, and the warm pip is cancelled', async () => {
+  const engine = new FakeEngine([]);
+  const missing = path.join(project, 'no-such-venv', 'bin', 'python');
+  const run: ProcessRunner = async (command) => (command === missing ? { code: 127, stdout: '', stderr: 'not found' } : { code: 0, stdout: '', stderr: '' });
+  const warm = { started: 0, finished: 0, cancelled: 0 };
+  const start: ProcessStarter = () => {
+    warm.started++;
+    return { finish: async () => { warm.finished++; return undefined; }, cancel: async () => { warm.cancelled++; } };
+  };
+  const report = await sandboxInstall(request({ ecosystem: 'PyPI', packages: ['six'], python: missing }), { engine, run, start, env: {} });
+  assert.equal(report.verdict, 'failed');
+  assert.match(report.message, /no Python interpreter at '.*no-such-venv.*python'/);
+  assert.deepEqual(engine.execs.filter((argv) => argv.join(' ').includes('resolve')), [], 'nothing was resolved');
+  assert.equal(engine.removed, engine.containers, 'every container that started was removed');
+  assert.deepEqual(warm, { started: 1, finished: 0, cancelled: 1 });
 });

@@ -33,8 +33,11 @@ export interface PipPlanOptions {
   indexUrl: string;
   extraIndexUrls: readonly string[];
   binaryOnly: boolean;
-  /** Host interpreter; undefined: the container's own interpreter decides. */
-  target?: PythonTarget;
+  /**
+   * Host interpreter; undefined: the container's own interpreter decides. May still be probed while the
+   * sandbox starts: it is awaited just before the first resolve (a failed probe fails the run there).
+   */
+  target?: PythonTarget | Promise<PythonTarget>;
   maxRounds?: number;
 }
 
@@ -85,14 +88,17 @@ export function targetArgs(target: PythonTarget | undefined): string[] {
   return args;
 }
 
-function indexArgs(options: PipPlanOptions): string[] {
+function indexArgs(options: Pick<PipPlanOptions, 'indexUrl' | 'extraIndexUrls'>): string[] {
   const args = ['--index-url', options.indexUrl];
   for (const extra of options.extraIndexUrls) args.push('--extra-index-url', extra);
   return args;
 }
 
+/** Plan options once the target is known. */
+type ReadyOptions = Omit<PipPlanOptions, 'target'> & { target?: PythonTarget };
+
 /** The resolve step: wheels only, targeted, with built wheels on --find-links. */
-export function reportArgv(options: PipPlanOptions, round: number): string[] {
+export function reportArgv(options: ReadyOptions, round: number): string[] {
   return ['python3', '-I', '-m', 'pip', 'install', '--dry-run', '--ignore-installed', '--only-binary=:all:',
     '--disable-pip-version-check', '--no-input', '--progress-bar', 'off',
     '--report', `${VOLUME_DIRS.work}/report-${round}.json`, '--target', `${VOLUME_DIRS.tmp}/dry-run`,
@@ -121,8 +127,10 @@ export async function runPipPlan(session: SandboxSession, options: PipPlanOption
     let missing: SdistLine | undefined;
     let lines: ReportLine[] = [];
     const last = await session.phase('fetch', async (runner) => {
+      const { target, ...rest } = options;
+      const ready: ReadyOptions = { ...rest, ...(target !== undefined ? { target: await target } : {}) };
       // pip resolves in the helper's own process, which then downloads exactly the reported files.
-      const pipArgs = reportArgv(options, round).slice(4);
+      const pipArgs = reportArgv(ready, round).slice(4);
       const report = await runner.run({ label: 'pip resolve (wheels only) and download', argv: ['python3', '-I', HELPER, 'resolve', `${VOLUME_DIRS.work}/report-${round}.json`, WHEELS, ...pipArgs] }, { allowFailure: true });
       if (report.exitCode === 0) {
         lines = jsonLines<ReportLine>(report.stdout);
@@ -133,7 +141,7 @@ export async function runPipPlan(session: SandboxSession, options: PipPlanOption
       if (options.binaryOnly) throw new PlanRefusedError(`${requirement} has no wheel for your interpreter and --binary-only refuses sdists (building one runs its setup.py)`);
       const sdistName = requirement.split(/[<>=!~;[ ]/)[0] ?? requirement;
       if ([...built.keys()].some((k) => k.toLowerCase() === sdistName.toLowerCase())) {
-        throw new PlanRefusedError(`${sdistName} was built from its sdist, but the wheel does not fit your interpreter (${options.target ? `${options.target.tags[0] ?? ''}` : 'the container'}): only pure-Python sdists can be built for another platform`);
+        throw new PlanRefusedError(`${sdistName} was built from its sdist, but the wheel does not fit your interpreter (${ready.target ? `${ready.target.tags[0] ?? ''}` : 'the container'}): only pure-Python sdists can be built for another platform`);
       }
       const sdist = await runner.run({ label: `download sdist ${sdistName}`, argv: ['python3', '-I', HELPER, 'sdist', options.indexUrl, requirement, SDISTS] });
       missing = jsonLines<SdistLine>(sdist.stdout)[0];
