@@ -2,6 +2,7 @@
 // on both sides (the sandbox never keeps a cache between runs, so neither does the plain run).
 //  - npm: a real package with dependencies from the npm registry (SANDBOX_BENCH_NPM, default express@4.21.2)
 //  - pip: a package with dependencies from a static index on 127.0.0.1
+// The fetch phase uses the default registry-only network (SANDBOX_BENCH_NETWORK=host to compare).
 // Prints both medians, the ratio against the target (npm ≤ 2×, pip ≤ 2.5×) and the container start-up share.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -13,9 +14,11 @@ import { spawnProcess, startProcess } from '../../shared/src/sandbox/local/proce
 import { testImage } from '../support/infra';
 import { buildWheel, serveSimpleIndex } from '../sandbox/pypiFixtures';
 
-const RUNS = Number(process.env.SANDBOX_BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.SANDBOX_BENCH_RUNS ?? 5);
 const NPM_PACKAGE = process.env.SANDBOX_BENCH_NPM ?? 'express@4.21.2';
 const NPM_REGISTRY = process.env.SANDBOX_BENCH_NPM_REGISTRY ?? 'https://registry.npmjs.org';
+// The fetch network users get by default (registry-only: internal network + egress proxy); `host` to compare.
+const NETWORK = process.env.SANDBOX_BENCH_NETWORK ?? 'registry-only';
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -48,7 +51,7 @@ async function benchNpm(): Promise<Row | string> {
     await rm(cache, { recursive: true, force: true });
 
     const b = await project();
-    const request: InstallRequest = { ecosystem: 'npm', packages: [NPM_PACKAGE], projectDir: b, dryRun: false, binaryOnly: false, ci: true, networkMode: 'host', registry: NPM_REGISTRY, allowScripts: [], limits: { ...DEFAULT_LIMITS }, images: { npm: image.path } };
+    const request: InstallRequest = { ecosystem: 'npm', packages: [NPM_PACKAGE], projectDir: b, dryRun: false, binaryOnly: false, ci: true, networkMode: NETWORK, registry: NPM_REGISTRY, allowScripts: [], limits: { ...DEFAULT_LIMITS }, images: { npm: image.path } };
     const t1 = performance.now();
     const report = await sandboxInstall(request, { engine: new DockerodeEngine(), run: spawnProcess, start: startProcess, env: process.env });
     sandboxed.push(performance.now() - t1);
@@ -80,7 +83,7 @@ async function benchPip(): Promise<Row | string> {
       const res = await spawnProcess(path.join(dir, 'plain', 'bin', 'python'), ['-m', 'pip', 'install', '--no-cache-dir', '--disable-pip-version-check', '--index-url', index.url, 'si-app'], { cwd: dir, env: process.env });
       plain.push(performance.now() - t0);
       if (res.code !== 0) return `pip: plain install failed: ${res.stderr.trim()}`;
-      const request: InstallRequest = { ecosystem: 'PyPI', packages: ['si-app'], projectDir: dir, dryRun: false, binaryOnly: false, ci: true, networkMode: 'host', registry: index.url, allowScripts: [], limits: { ...DEFAULT_LIMITS }, images: { PyPI: image.path }, python: path.join(dir, 'sandboxed', 'bin', 'python') };
+      const request: InstallRequest = { ecosystem: 'PyPI', packages: ['si-app'], projectDir: dir, dryRun: false, binaryOnly: false, ci: true, networkMode: NETWORK, registry: index.url, allowScripts: [], limits: { ...DEFAULT_LIMITS }, images: { PyPI: image.path }, python: path.join(dir, 'sandboxed', 'bin', 'python') };
       const t1 = performance.now();
       const report = await sandboxInstall(request, { engine: new DockerodeEngine(), run: spawnProcess, start: startProcess, env: process.env });
       sandboxed.push(performance.now() - t1);
@@ -96,7 +99,7 @@ async function benchPip(): Promise<Row | string> {
 }
 
 async function main(): Promise<void> {
-  console.log(`sandbox benchmark: ${RUNS} runs each, medians, warm images, cold package caches`);
+  console.log(`sandbox benchmark: ${RUNS} runs each, medians, warm images, cold package caches, fetch network ${NETWORK}`);
   // SANDBOX_BENCH_ONLY=npm or pip runs one of the two.
   const only = process.env.SANDBOX_BENCH_ONLY;
   for (const bench of [benchNpm, benchPip].filter((b) => only === undefined || b.name.toLowerCase().endsWith(only.toLowerCase()))) {

@@ -19,6 +19,8 @@ export interface InstallSettings {
   /** Extra credential paths and variables hidden when an install runs without the sandbox. */
   vaultPaths?: string[];
   vaultEnvVars?: string[];
+  /** Hosts the sandbox's fetch phase may reach besides the registries (your `network.allowedHosts`). */
+  allowedHosts?: string[];
   /** pip: the interpreter the Python extension is set to use for this folder (`python.defaultInterpreterPath`). */
   pythonInterpreter?: string;
 }
@@ -38,6 +40,7 @@ export function installCliArgs(request: InstallRequest, settings: InstallSetting
   // `--flag=value`: a value starting with '-' can never be read as another option.
   for (const p of settings.vaultPaths ?? []) args.push(`--vault-path=${p}`);
   for (const name of settings.vaultEnvVars ?? []) args.push(`--vault-env=${name}`);
+  for (const host of settings.allowedHosts ?? []) args.push(`--allow-host=${host}`);
   if (request.ecosystem === 'PyPI' && settings.pythonInterpreter) args.push(`--python=${settings.pythonInterpreter}`);
   // `--` ends the options: even a validated name can never be read as one.
   args.push('--', ...request.packages.map((p) => parsePackageRequest(request.ecosystem, p).argument));

@@ -17,6 +17,7 @@ export const INSTALL_SETTING_KEYS = [
   'sandbox.timeoutSeconds',
   'vault.extraPaths',
   'vault.extraEnvVars',
+  'network.allowedHosts',
 ] as const;
 
 /** Install settings and the workspace values that were ignored (one message each). */
@@ -88,6 +89,25 @@ export function installSettingsFromScopes(scoped: ScopedSettings): InstallPolicy
   const vaultPaths = list('vault.extraPaths', (p) => !p.includes('\0'), 'a path');
   const vaultEnvVars = list('vault.extraEnvVars', (name) => ENV_NAME.test(name), 'an environment variable name');
 
+  // Hosts the fetch phase may reach: yours count; a workspace may only narrow them (as in safe-install.toml).
+  const hostList = (raw: unknown, scope: 'User' | 'Workspace'): string[] | undefined => {
+    if (raw === undefined) return undefined;
+    if (!Array.isArray(raw)) {
+      ignored.push(invalidText(scope, 'network.allowedHosts', raw, 'a list'));
+      return undefined;
+    }
+    return raw.filter((item): item is string => typeof item === 'string' && /^[^\s\0]+$/.test(item.trim())).map((item) => item.trim());
+  };
+  let allowedHosts = hostList(user['network.allowedHosts'], 'User') ?? [];
+  const projectHosts = hostList(workspace['network.allowedHosts'], 'Workspace');
+  if (projectHosts !== undefined) {
+    const mine = new Set(allowedHosts.map((h) => h.toLowerCase()));
+    const added = projectHosts.filter((h) => !mine.has(h.toLowerCase()));
+    if (added.length > 0) ignored.push(ignoredText('network.allowedHosts', `a workspace setting may narrow the hosts installs reach, not add ${added.map((h) => `'${h}'`).join(', ')}`));
+    const kept = new Set(projectHosts.map((h) => h.toLowerCase()));
+    allowedHosts = allowedHosts.filter((h) => kept.has(h.toLowerCase()));
+  }
+
   return {
     settings: {
       sandboxEnabled,
@@ -97,6 +117,7 @@ export function installSettingsFromScopes(scoped: ScopedSettings): InstallPolicy
       ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
       ...(vaultPaths.length > 0 ? { vaultPaths } : {}),
       ...(vaultEnvVars.length > 0 ? { vaultEnvVars } : {}),
+      ...(allowedHosts.length > 0 ? { allowedHosts } : {}),
     },
     ignored,
   };

@@ -68,7 +68,7 @@ const KEY_READERS: { [K in ConfigKey]: { read: Reader<ConfigValues[K]>; expected
   'sandbox.memory_limit': { read: readMemory, expected: 'a size such as "512m" or "2g"' },
   'sandbox.cpu_limit': { read: readCpu, expected: 'a positive number of CPUs such as "2" or "0.5"' },
   'sandbox.timeout': { read: readTimeout, expected: 'a positive whole number of seconds' },
-  'sandbox.network_mode': { read: readNetworkMode, expected: 'a Docker network mode such as "bridge", "none" or a network name' },
+  'sandbox.network_mode': { read: readNetworkMode, expected: '"registry-only" (the default) or a Docker network mode such as "bridge", "none" or a network name' },
   'sandbox.allow_scripts': { read: readStringArray, expected: 'an array of package names' },
   'sandbox.disk_limit': { read: readDiskLimit, expected: 'a size such as "512m" or "2g", or "0" for no cap' },
   'vault.extra_paths': { read: readStringArray, expected: 'an array of strings' },

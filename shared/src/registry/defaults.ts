@@ -16,6 +16,18 @@ export const DEFAULT_ENDPOINTS = {
   osv: 'https://api.osv.dev',
 } as const;
 
+/**
+ * Hosts a public registry sends its clients on to (files, indexes, checksums) besides its own: the
+ * sandbox's registry-only fetch network lets these through when the registry itself is allowed.
+ */
+export const RELATED_HOSTS: Readonly<Record<string, readonly string[]>> = {
+  'pypi.org': ['files.pythonhosted.org'],
+  'crates.io': ['index.crates.io', 'static.crates.io'],
+  'index.crates.io': ['static.crates.io'],
+  'proxy.golang.org': ['sum.golang.org'],
+  'rubygems.org': ['index.rubygems.org'],
+};
+
 /** Web pages for package cards and messages. */
 export const PAGE_URLS: Record<Ecosystem, (name: string) => string> = {
   npm: (name) => `https://www.npmjs.com/package/${name}`,

@@ -6,7 +6,7 @@
 import Docker from 'dockerode';
 import type { ContainerCreateOptions } from 'dockerode';
 import { Readable } from 'node:stream';
-import { RUN_LABEL } from './hardening';
+import { EGRESS_NETWORK, RUN_LABEL } from './hardening';
 
 /** One step's outcome. Output is kept up to a cap (the tail wins); lines also stream to `onLine`. */
 export interface StepResult {
@@ -67,7 +67,14 @@ export interface SandboxEngine {
   startContainer(config: ContainerCreateOptions): Promise<PhaseContainer>;
   /** Containers and volumes carrying the run label whose owner process is gone (or are older than maxAgeMs); removed. */
   sweep(options: { isOwnerAlive(pid: number): boolean; maxAgeMs: number; now: number }): Promise<{ containers: number; volumes: number }>;
+  /**
+   * The shared internal network of registry-only fetch phases (no route out; made on first use): its name
+   * and the host's address on it, where the egress proxy listens. Engines without one leave it out.
+   */
+  egressNetwork?(): Promise<{ name: string; gateway: string }>;
 }
+
+
 
 /** Docker is missing or not answering; `message` says what to do. */
 export class EngineUnavailableError extends Error {
@@ -259,6 +266,38 @@ export class DockerodeEngine implements SandboxEngine {
         onProgress(progress);
       });
     });
+  }
+
+  async egressNetwork(): Promise<{ name: string; gateway: string }> {
+    const gatewayOf = async (): Promise<string | undefined> => {
+      const info = await this.docker.getNetwork(EGRESS_NETWORK).inspect() as { Internal?: boolean; IPAM?: { Config?: Array<{ Gateway?: string }> } };
+      // A network of that name that is not internal would let the fetch phase out: never use it.
+      if (info.Internal !== true) throw new Error(`a Docker network named '${EGRESS_NETWORK}' exists but is not internal; remove it (docker network rm ${EGRESS_NETWORK})`);
+      return info.IPAM?.Config?.find((c) => c.Gateway !== undefined && c.Gateway !== '')?.Gateway;
+    };
+    let gateway: string | undefined;
+    try {
+      gateway = await gatewayOf();
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      try {
+        await this.docker.createNetwork({
+          Name: EGRESS_NETWORK,
+          Driver: 'bridge',
+          Internal: true,
+          CheckDuplicate: true,
+          Labels: { [RUN_LABEL]: 'shared' },
+          // Fetch containers of concurrent runs cannot talk to each other either.
+          Options: { 'com.docker.network.bridge.enable_icc': 'false' },
+        });
+      } catch (createError) {
+        // Another run made it first.
+        if ((createError as { statusCode?: number }).statusCode !== 409) throw createError;
+      }
+      gateway = await gatewayOf();
+    }
+    if (gateway === undefined) throw new Error(`the Docker network '${EGRESS_NETWORK}' has no gateway address`);
+    return { name: EGRESS_NETWORK, gateway };
   }
 
   async createVolume(name: string, labels: Record<string, string>, options: VolumeOptions = {}): Promise<void> {

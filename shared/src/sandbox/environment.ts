@@ -16,7 +16,8 @@ export interface FetchEnvironment {
   warnings: string[];
 }
 
-const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy'];
+/** The host's proxy variables the fetch phase may see. */
+export const PROXY_VARS: readonly string[] = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy'];
 
 /** Drops `user:password@` from a proxy URL; returns the cleaned URL and whether anything was dropped. */
 export function stripProxyCredentials(value: string): { value: string; stripped: boolean } {

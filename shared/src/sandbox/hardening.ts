@@ -24,6 +24,16 @@ export const VOLUME_MOUNT = '/si';
 export const BUILD_MOUNT = '/build';
 /** HOME inside the sandbox: a small tmpfs, gone when the container stops. */
 export const SANDBOX_HOME = '/home/si';
+/** The internal Docker network of registry-only fetch phases (no route out; the egress proxy is the way out). */
+export const EGRESS_NETWORK = 'safe-install-fetch';
+/**
+ * DNS of a container on the egress network: its package manager asks the proxy by name and never needs
+ * DNS itself, and older engines forward an internal network's DNS queries to the host's resolvers (a way
+ * out: CVE-2024-29018). Pointing the embedded resolver at the container's own loopback ends that; a lookup
+ * fails after one second. The run's registry names are in /etc/hosts instead (some clients resolve them
+ * even when they use a proxy).
+ */
+export const EGRESS_DNS: readonly string[] = ['127.0.0.1'];
 /** Where a host CA bundle appears inside the fetch container (the path Debian's tools read). */
 export const CONTAINER_CA_PATH = '/etc/ssl/certs/ca-certificates.crt';
 /** Where NODE_EXTRA_CA_CERTS (extra CAs only) appears inside the fetch container. */
@@ -89,6 +99,8 @@ export interface PhaseContainerOptions {
   env: Readonly<Record<string, string>>;
   /** CA bundle files (fetch phase only). */
   readOnlyFiles?: readonly ReadOnlyFile[];
+  /** `name:address` lines for the fetch container's /etc/hosts (the registry-only network's registry names). */
+  extraHosts?: readonly string[];
 }
 
 function tmpfsOptions(limits: SandboxLimits, extra: string): string {
@@ -148,6 +160,8 @@ export function phaseContainerConfig(options: PhaseContainerOptions): ContainerC
         { Name: 'core', Soft: 0, Hard: 0 },
       ],
       NetworkMode: network,
+      ...(network === EGRESS_NETWORK ? { Dns: [...EGRESS_DNS], DnsOptions: ['timeout:1', 'attempts:1'] } : {}),
+      ...(options.phase === 'fetch' && options.extraHosts && options.extraHosts.length > 0 ? { ExtraHosts: [...options.extraHosts] } : {}),
       IpcMode: 'private',
       ShmSize: 64 * 1024 * 1024,
       // Zombies of package code would count against PidsLimit; a tiny init reaps them.

@@ -7,6 +7,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Ecosystem } from '../model';
 import { EngineUnavailableError, type SandboxEngine } from './docker';
+import { EgressUnavailableError, openFetchNetwork, REGISTRY_ONLY, withoutProxyVars, type FetchNetwork } from './egress/fetchNetwork';
 import { fetchEnvironment } from './environment';
 import type { SandboxLimits } from './hardening';
 import { imageFor } from './images';
@@ -33,8 +34,15 @@ export interface InstallRequest {
   /** Non-interactive: a critical finding fails instead of prompting. */
   ci: boolean;
   python?: string;
-  /** Fetch-phase network mode (default bridge; tests use host to reach 127.0.0.1 registries). */
+  /**
+   * Fetch-phase network: `registry-only` (internal network + egress proxy to this run's registries), or a
+   * Docker network mode (`bridge`, `host`, a network name), which is unrestricted.
+   */
   networkMode: string;
+  /** When registry-only cannot be set up here, use this mode instead and say so; without it the run is refused. */
+  networkFallback?: string;
+  /** Hosts the fetch phase may reach besides the registries (`network.allowed_hosts`). */
+  allowedHosts?: readonly string[];
   /** Registry / index URL per ecosystem (already resolved from the user's config or --registry). */
   registry: string;
   extraIndexUrls?: readonly string[];
@@ -104,6 +112,30 @@ async function readOptional(file: string): Promise<string | undefined> {
   }
 }
 
+/**
+ * The fetch network of this run. Registry-only that cannot be had here falls back to `networkFallback`
+ * when the user did not ask for registry-only themselves, with a warning; otherwise the run is refused.
+ */
+async function openNetwork(request: InstallRequest, deps: InstallDeps, progress: ProgressSink): Promise<FetchNetwork> {
+  const options = {
+    engine: deps.engine,
+    registryUrls: [request.registry, ...(request.extraIndexUrls ?? [])],
+    allowedHosts: request.allowedHosts ?? [],
+    hostEnv: deps.env,
+    onDecision: (d: { host: string; port: number; allowed: boolean; reason?: string }) => {
+      if (!d.allowed) progress({ type: 'log', phase: 'fetch', stream: 'warning', line: `fetch network: refused ${d.host}:${d.port}${d.reason ? ` (${d.reason})` : ''}` });
+    },
+  };
+  try {
+    return await openFetchNetwork({ ...options, mode: request.networkMode });
+  } catch (error) {
+    if (!(error instanceof EgressUnavailableError) || request.networkMode !== REGISTRY_ONLY || request.networkFallback === undefined) throw error;
+    progress({ type: 'log', phase: 'plan', stream: 'warning', line: `registry-only fetch network unavailable (${error.message}); the fetch phase uses '${request.networkFallback}' and can connect anywhere (set [sandbox] network_mode to choose)` });
+    const fallback = await openFetchNetwork({ ...options, mode: request.networkFallback });
+    return { ...fallback, close: async () => [`fetch network: ${request.networkFallback} because registry-only was unavailable here (${error.message}); the fetch phase could connect anywhere (no package code runs there)`] };
+  }
+}
+
 /** The same promise, with a handler attached: a rejection nobody awaits (the run failed earlier) is not unhandled. */
 function observed<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
@@ -150,6 +182,7 @@ export async function sandboxInstall(request: InstallRequest, deps: InstallDeps)
   let session: SandboxSession | undefined;
   let outcome: SandboxOutcome | undefined;
   let warmPip: WaitingProcess | undefined;
+  let fetchNetwork: FetchNetwork | undefined;
   try {
     progress({ type: 'phase', phase: 'image', state: 'start', detail: image });
     if (!(await deps.engine.hasImage(image))) {
@@ -162,13 +195,16 @@ export async function sandboxInstall(request: InstallRequest, deps: InstallDeps)
     // The host pip imports while the sandbox works; it does nothing until it is handed the copied wheels.
     if (choosing && !request.dryRun && deps.start) warmPip = startWarmPip((await choosing).python, deps.start, request.projectDir, deps.env);
     const fetchEnv = await fetchEnvironment(deps.env);
-    for (const warning of fetchEnv.warnings) progress({ type: 'log', phase: 'plan', stream: 'warning', line: warning });
+    fetchNetwork = await openNetwork(request, deps, progress);
+    if (!fetchNetwork.replacesProxyVars) for (const warning of fetchEnv.warnings) progress({ type: 'log', phase: 'plan', stream: 'warning', line: warning });
     session = new SandboxSession({
       engine: deps.engine,
       image,
-      fetchNetwork: request.networkMode,
+      fetchNetwork: fetchNetwork.dockerMode,
+      fetchNetworkLabel: fetchNetwork.label,
+      fetchExtraHosts: fetchNetwork.extraHosts,
       limits: request.limits,
-      fetchEnv: fetchEnv.env,
+      fetchEnv: fetchNetwork.replacesProxyVars ? { ...withoutProxyVars(fetchEnv.env), ...fetchNetwork.env } : fetchEnv.env,
       readOnlyFiles: fetchEnv.files,
       progress,
       ...(deps.signal ? { signal: deps.signal } : {}),
@@ -258,10 +294,13 @@ export async function sandboxInstall(request: InstallRequest, deps: InstallDeps)
   } catch (error) {
     if (error instanceof SandboxCancelledError) return finish('cancelled', 'cancelled; every container and volume of this run was removed');
     if (error instanceof SandboxTimeoutError) return finish('failed', error.message);
-    if (error instanceof PlanRefusedError) return finish('refused', error.message);
-    return finish('failed', error instanceof Error ? error.message : String(error));
+    if (error instanceof PlanRefusedError || error instanceof EgressUnavailableError) return finish('refused', error.message);
+    const refused = fetchNetwork?.refused() ?? [];
+    const hint = refused.length > 0 ? ` (the fetch network refused ${[...new Set(refused.map((d) => `${d.host}:${d.port}`))].join(', ')}: a host the install needs must be in network.allowed_hosts)` : '';
+    return finish('failed', `${error instanceof Error ? error.message : String(error)}${hint}`);
   } finally {
     await warmPip?.cancel();
+    if (fetchNetwork) report.notes.push(...await fetchNetwork.close());
     if (session) {
       report.timings.containerStartupMs = session.startupMs;
       await session.close();

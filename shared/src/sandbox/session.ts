@@ -65,10 +65,14 @@ export interface SessionOptions {
   image: string;
   /** Network mode of the fetch phase (the build phase is always `none`). */
   fetchNetwork: string;
+  /** How progress and the report name the fetch network (default: the mode itself). */
+  fetchNetworkLabel?: string;
   limits: SandboxLimits;
   /** Environment of the fetch phase only (proxy and CA variables). */
   fetchEnv: Readonly<Record<string, string>>;
   readOnlyFiles: readonly ReadOnlyFile[];
+  /** `name:address` lines for the fetch containers' /etc/hosts. */
+  fetchExtraHosts?: readonly string[];
   progress: ProgressSink;
   signal?: AbortSignal;
   copyOutLimits?: Partial<CopyOutLimits>;
@@ -155,7 +159,8 @@ export class SandboxSession {
    */
   async phase<T>(phase: 'fetch' | 'build', fn: (runner: PhaseRunner) => Promise<T>, copyOut?: string, options: { files?: Readonly<Record<string, string | Buffer>> } = {}): Promise<{ value: T; copied?: CopyOutResult }> {
     this.checkAlive();
-    const network = phase === 'build' ? 'none' : this.options.fetchNetwork;
+    const dockerNetwork = phase === 'build' ? 'none' : this.options.fetchNetwork;
+    const network = phase === 'build' ? 'none' : this.options.fetchNetworkLabel ?? this.options.fetchNetwork;
     const started = this.now();
     this.options.progress({ type: 'phase', phase, state: 'start', network });
     // Both volumes at once; the keeper starts beside the first build container (it only has to run before that phase ends).
@@ -169,12 +174,13 @@ export class SandboxSession {
       runId: this.runId,
       phase,
       image: this.options.image,
-      network,
+      network: dockerNetwork,
       volumeName: this.volumeName,
       ...(this.buildVolumeCreated ? { buildVolumeName: this.buildVolumeName } : {}),
       limits: this.options.limits,
       env: phase === 'fetch' ? { ...BASE_ENV, ...this.options.fetchEnv } : { ...BASE_ENV, TMPDIR: BUILD_TMP },
       readOnlyFiles: phase === 'fetch' ? this.options.readOnlyFiles : [],
+      ...(phase === 'fetch' && this.options.fetchExtraHosts ? { extraHosts: this.options.fetchExtraHosts } : {}),
     });
     const t0 = this.now();
     const [launched, keeper] = await Promise.allSettled([this.options.engine.startContainer(config), needKeeper ? this.startKeeper() : Promise.resolve()]);

@@ -96,4 +96,18 @@ describe('installSettingsFromScopes', () => {
     for (const flag of ['--vault-path=~/.secrets', '--vault-path=-weird', '--vault-env=MY_TOKEN', '--vault-env=PROJECT_KEY']) assert.ok(options.includes(flag), flag);
     assert.deepEqual(args.slice(args.indexOf('--') + 1), ['left-pad'], 'the package list is unchanged after --');
   });
+
+  it('allowed hosts: yours reach the CLI as --allow-host; a workspace may narrow them but never add one', () => {
+    const { settings, ignored } = installSettingsFromScopes({
+      user: { 'network.allowedHosts': ['mirror.corp.example', 'git.corp.example'] },
+      workspace: { 'network.allowedHosts': ['mirror.corp.example', 'evil.example'] },
+    });
+    assert.deepEqual(settings.allowedHosts, ['mirror.corp.example']);
+    assert.equal(ignored.length, 1);
+    assert.match(ignored[0]!, /may narrow the hosts installs reach, not add 'evil.example'/);
+    const args = installCliArgs(request, settings);
+    assert.ok(args.slice(0, args.indexOf('--')).includes('--allow-host=mirror.corp.example'));
+    assert.ok(!args.some((a) => a.includes('evil.example')));
+    assert.equal(installSettingsFromScopes({ user: {}, workspace: { 'network.allowedHosts': ['x.example'] } }).settings.allowedHosts, undefined, 'a workspace alone adds nothing');
+  });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../../shared/src/config/schema';
-import { CONTAINER_CA_PATH, DEFAULT_LIMITS, limitsFromConfig, phaseContainerConfig, RUN_LABEL, type PhaseContainerOptions } from '../../../shared/src/sandbox/hardening';
+import { CONTAINER_CA_PATH, DEFAULT_LIMITS, EGRESS_NETWORK, limitsFromConfig, phaseContainerConfig, RUN_LABEL, type PhaseContainerOptions } from '../../../shared/src/sandbox/hardening';
 
 const base: PhaseContainerOptions = {
   runId: 'run-1',
@@ -59,4 +59,11 @@ test('limits come from [sandbox] config', () => {
   assert.equal(limits.nanoCpus, 0.5e9);
   assert.equal(limits.timeoutMs, 30_000);
   assert.equal(limitsFromConfig({ ...DEFAULT_CONFIG.sandbox, memoryLimit: 'lots' }).memoryBytes, DEFAULT_LIMITS.memoryBytes);
+});
+
+test('a fetch container on the registry-only network gets no DNS of its own (the proxy resolves names)', () => {
+  const c = phaseContainerConfig({ ...base, network: EGRESS_NETWORK });
+  assert.equal(c.HostConfig!.NetworkMode, EGRESS_NETWORK);
+  assert.deepEqual(c.HostConfig!.Dns, ['127.0.0.1'], 'the embedded resolver forwards to the container\'s own loopback, never to the host\'s resolvers');
+  assert.equal(phaseContainerConfig(base).HostConfig!.Dns, undefined, 'other networks keep Docker\'s DNS');
 });

@@ -138,3 +138,18 @@ test('pip: an interpreter that is not there fails the run before anything resolv
   assert.equal(engine.removed, engine.containers, 'every container that started was removed');
   assert.deepEqual(warm, { started: 1, finished: 0, cancelled: 1 });
 });
+
+test('registry-only that cannot be had: the default falls back to bridge and says so; asked for explicitly, the run is refused', async () => {
+  // The fake engine has no internal network (as on an engine whose networks live in a VM).
+  const events: string[] = [];
+  const fallback = await sandboxInstall(request({ networkMode: 'registry-only', networkFallback: 'bridge', dryRun: true }), { engine: new FakeEngine(npmTree('module.exports = 1;\n')), run: fakeRun, env: {}, progress: (e) => { if (e.type === 'log') events.push(e.line); } });
+  assert.equal(fallback.verdict, 'dry-run', fallback.message);
+  assert.ok(fallback.phases.some((p) => p.phase === 'fetch' && p.network === 'bridge'));
+  assert.ok(events.some((l) => /registry-only fetch network unavailable .* uses 'bridge' and can connect anywhere/.test(l)), events.join('\n'));
+  assert.ok(fallback.notes.some((n) => /fetch network: bridge because registry-only was unavailable here/.test(n)), fallback.notes.join('\n'));
+  const engine = new FakeEngine(npmTree('module.exports = 1;\n'));
+  const strict = await sandboxInstall(request({ networkMode: 'registry-only' }), { engine, run: fakeRun, env: {} });
+  assert.equal(strict.verdict, 'refused');
+  assert.match(strict.message, /no internal network for registry-only fetches/);
+  assert.equal(engine.containers, 0, 'nothing started');
+});

@@ -20,6 +20,8 @@ import { InvalidPackageError, parsePackageRequest } from '../../sandbox/names';
 import type { SandboxEvent } from '../../sandbox/progress';
 import { eventLine, formatInstallReport } from '../../sandbox/progressText';
 import { FETCH_NETWORK_MODES, installerSandboxSettings } from '../../config/installerSettings';
+import { parseHostEntry } from '../../sandbox/egress/allowList';
+import { REGISTRY_ONLY } from '../../sandbox/egress/fetchNetwork';
 import { packageJsonScriptAllowList } from '../../sandbox/settings';
 import { installOnHost, type HostInstallResult } from '../../sandbox/local/hostIsolation';
 import { choosePython } from '../../sandbox/local/pip';
@@ -57,7 +59,11 @@ Options:
   --timeout SECONDS       Tighten the wall-clock limit; never above [sandbox] timeout
   --vault-path PATH       --no-sandbox: also hide PATH (added to [vault] extra_paths); repeatable
   --vault-env NAME        --no-sandbox: also strip variable NAME (added to [vault] extra_env_vars); repeatable
-  --network-mode MODE     Fetch-phase Docker network (default: bridge; tests use host); build is always none
+  --network-mode MODE     Fetch-phase network: registry-only (default: only this install's registries,
+                          through safe-install's proxy), or a Docker network mode such as bridge or host
+                          (unrestricted); the build phase never has a network
+  --allow-host HOST       Also let the registry-only fetch phase reach HOST (host, host:port or *.domain;
+                          repeatable; adds to [network] allowed_hosts of your user config)
   --registry URL          Registry / index URL (overrides your package-manager config)
   -h, --help              Show this help
 
@@ -170,6 +176,7 @@ export function createInstallCommand(deps: InstallCommandDeps = DEFAULT_DEPS): C
         ci: { type: 'boolean' },
         format: { type: 'string', short: 'f' },
         'network-mode': { type: 'string' },
+        'allow-host': { type: 'string', multiple: true },
         registry: { type: 'string' },
         progress: { type: 'string' },
         memory: { type: 'string' },
@@ -217,8 +224,11 @@ export function createInstallCommand(deps: InstallCommandDeps = DEFAULT_DEPS): C
       }
     }
     const user = installerSandboxSettings(effective.config.sandbox);
-    const networkMode = v['network-mode'] ?? user.networkMode ?? 'bridge';
+    // Registry-only unless the user chose a mode; only the default falls back (with a warning) where it cannot be had.
+    const networkMode = v['network-mode'] ?? user.networkMode ?? REGISTRY_ONLY;
+    const networkChosen = v['network-mode'] !== undefined || user.networkMode !== undefined;
     if (!FETCH_NETWORK_MODES.test(networkMode) || networkMode.startsWith('container')) throw new UsageError(`--network-mode '${networkMode}' is not allowed`);
+    for (const host of v['allow-host'] ?? []) if (parseHostEntry(host) === undefined) throw new UsageError(`--allow-host '${host}' is not a host, host:port or *.domain`);
     let registry = v.registry;
     let extraIndexUrls: string[] = [];
     if (registry === undefined) {
@@ -249,6 +259,8 @@ export function createInstallCommand(deps: InstallCommandDeps = DEFAULT_DEPS): C
       binaryOnly: v['binary-only'] === true,
       ci,
       networkMode,
+      ...(networkChosen ? {} : { networkFallback: 'bridge' }),
+      allowedHosts: [...new Set([...effective.config.network.allowedHosts, ...(v['allow-host'] ?? [])])],
       registry,
       extraIndexUrls,
       allowScripts: [...(v['allow-scripts'] ?? []).flatMap((a) => a.split(',')), ...user.allowScripts, ...packageJsonScriptAllowList(packageJsonText)],
