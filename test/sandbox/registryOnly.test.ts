@@ -75,10 +75,10 @@ test('inside a registry-only fetch container: other hosts are refused, there is 
   const image = requireInfra(t, await testImage('python'));
   if (!image) return;
   const engine = new DockerodeEngine();
-  const network = await openFetchNetwork({ mode: REGISTRY_ONLY, engine, registryUrls: [index.url], allowedHosts: [], hostEnv: {} });
+  const network = await openFetchNetwork({ mode: REGISTRY_ONLY, engine, image, registryUrls: [index.url], allowedHosts: [], hostEnv: {} });
   const canaryPort = (canary.address() as AddressInfo).port;
   const fetchEnv = await fetchEnvironment(process.env);
-  const session = new SandboxSession({ engine, image, fetchNetwork: network.dockerMode, fetchNetworkLabel: network.label, limits: { ...DEFAULT_LIMITS, timeoutMs: 120_000 }, fetchEnv: { ...network.env }, readOnlyFiles: fetchEnv.files, progress: () => undefined });
+  const session = new SandboxSession({ engine, image, fetchNetwork: network.dockerMode, fetchNetworkLabel: network.label, ...(network.joinNetworkOf !== undefined ? { fetchJoinNetworkOf: network.joinNetworkOf } : {}), limits: { ...DEFAULT_LIMITS, timeoutMs: 120_000 }, fetchEnv: { ...network.env }, readOnlyFiles: fetchEnv.files, progress: () => undefined });
   // Each probe prints one line: what happened. Fixed program; the addresses arrive as argv.
   const probe = [
     'import os, socket, sys, urllib.request, urllib.error',
@@ -117,4 +117,10 @@ test('inside a registry-only fetch container: other hosts are refused, there is 
   assert.match(lines['direct-out'] ?? '', /^error/, 'no route out of the internal network');
   assert.equal(canaryHits, 0, 'the canary listener got nothing');
   assert.ok(network.refused().some((d) => d.port === canaryPort), 'the proxy recorded the refusal');
+  // The holder whose namespace fetch containers join belongs to no run: a sweep of dead runs leaves it running.
+  // (Only runs whose process is gone are swept, so concurrently running test files keep theirs.)
+  const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
+  await engine.sweep({ isOwnerAlive: alive, maxAgeMs: 24 * 3600_000, now: Date.now() });
+  const again = await engine.egressNetwork(image);
+  assert.equal(again.holder, network.joinNetworkOf);
 });

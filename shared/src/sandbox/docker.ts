@@ -6,7 +6,7 @@
 import Docker from 'dockerode';
 import type { ContainerCreateOptions } from 'dockerode';
 import { Readable } from 'node:stream';
-import { EGRESS_NETWORK, RUN_LABEL } from './hardening';
+import { EGRESS_HOLDER, EGRESS_LABEL, EGRESS_NETWORK, egressHolderConfig, RUN_LABEL } from './hardening';
 
 /** One step's outcome. Output is kept up to a cap (the tail wins); lines also stream to `onLine`. */
 export interface StepResult {
@@ -71,7 +71,7 @@ export interface SandboxEngine {
    * The shared internal network of registry-only fetch phases (no route out; made on first use): its name
    * and the host's address on it, where the egress proxy listens. Engines without one leave it out.
    */
-  egressNetwork?(): Promise<{ name: string; gateway: string }>;
+  egressNetwork?(image: string): Promise<{ name: string; gateway: string; holder?: string }>;
 }
 
 
@@ -268,7 +268,7 @@ export class DockerodeEngine implements SandboxEngine {
     });
   }
 
-  async egressNetwork(): Promise<{ name: string; gateway: string }> {
+  async egressNetwork(image: string): Promise<{ name: string; gateway: string; holder?: string }> {
     const gatewayOf = async (): Promise<string | undefined> => {
       const info = await this.docker.getNetwork(EGRESS_NETWORK).inspect() as { Internal?: boolean; IPAM?: { Config?: Array<{ Gateway?: string }> } };
       // A network of that name that is not internal would let the fetch phase out: never use it.
@@ -297,7 +297,30 @@ export class DockerodeEngine implements SandboxEngine {
       gateway = await gatewayOf();
     }
     if (gateway === undefined) throw new Error(`the Docker network '${EGRESS_NETWORK}' has no gateway address`);
-    return { name: EGRESS_NETWORK, gateway };
+    return { name: EGRESS_NETWORK, gateway, holder: await this.egressHolder(image) };
+  }
+
+  /** The running egress holder's id: started if stopped, made if missing (another run may make it first). */
+  private async egressHolder(image: string): Promise<string> {
+    const holder = this.docker.getContainer(EGRESS_HOLDER);
+    for (let attempt = 0; attempt < 4; attempt++) {
+      try {
+        const info = await holder.inspect();
+        // Only our own holder (by label) is ever joined.
+        if (info.Config.Labels?.[EGRESS_LABEL] !== 'holder') throw new Error(`a container named '${EGRESS_HOLDER}' exists but is not safe-install's; remove it (docker rm -f ${EGRESS_HOLDER})`);
+        if (info.State.Running) return info.Id;
+        await holder.start().catch((error: { statusCode?: number }) => { if (error.statusCode !== 304) throw error; });
+        continue;
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      }
+      try {
+        await this.docker.createContainer({ ...egressHolderConfig({ image }), name: EGRESS_HOLDER });
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+      }
+    }
+    throw new Error(`the egress holder container '${EGRESS_HOLDER}' does not stay running`);
   }
 
   async createVolume(name: string, labels: Record<string, string>, options: VolumeOptions = {}): Promise<void> {

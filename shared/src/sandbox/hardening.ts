@@ -27,11 +27,18 @@ export const SANDBOX_HOME = '/home/si';
 /** The internal Docker network of registry-only fetch phases (no route out; the egress proxy is the way out). */
 export const EGRESS_NETWORK = 'safe-install-fetch';
 /**
+ * The idle container that holds a network namespace on that network. Fetch containers join it
+ * (`container:` network mode), which starts them as fast as host networking; setting up a namespace on a
+ * bridge network per container costs more than the rest of a small install's start-up.
+ */
+export const EGRESS_HOLDER = 'safe-install-fetch-net';
+/** Marks the holder (it carries no run label: it belongs to no run, and the sweep leaves it). */
+export const EGRESS_LABEL = 'org.safe-install.egress';
+/**
  * DNS of a container on the egress network: its package manager asks the proxy by name and never needs
  * DNS itself, and older engines forward an internal network's DNS queries to the host's resolvers (a way
  * out: CVE-2024-29018). Pointing the embedded resolver at the container's own loopback ends that; a lookup
- * fails after one second. The run's registry names are in /etc/hosts instead (some clients resolve them
- * even when they use a proxy).
+ * fails after one second.
  */
 export const EGRESS_DNS: readonly string[] = ['127.0.0.1'];
 /** Where a host CA bundle appears inside the fetch container (the path Debian's tools read). */
@@ -99,8 +106,8 @@ export interface PhaseContainerOptions {
   env: Readonly<Record<string, string>>;
   /** CA bundle files (fetch phase only). */
   readOnlyFiles?: readonly ReadOnlyFile[];
-  /** `name:address` lines for the fetch container's /etc/hosts (the registry-only network's registry names). */
-  extraHosts?: readonly string[];
+  /** Join the network namespace of this container (the egress holder) instead of `network` (fetch phase only). */
+  joinNetworkOf?: string;
 }
 
 function tmpfsOptions(limits: SandboxLimits, extra: string): string {
@@ -112,6 +119,8 @@ export function phaseContainerConfig(options: PhaseContainerOptions): ContainerC
   // Package code may run in the build phase, so it never gets a network, whatever the caller asked for.
   const network = options.phase === 'build' ? 'none' : options.network;
   if (network === 'container' || network.startsWith('container:')) throw new Error(`network mode '${network}' would share another container's network`);
+  // Only the egress holder's namespace may be joined, and only by a fetch phase.
+  const joined = options.phase === 'fetch' && options.joinNetworkOf !== undefined ? `container:${options.joinNetworkOf}` : undefined;
   const binds = options.phase === 'fetch'
     ? (options.readOnlyFiles ?? []).map((file) => `${file.hostPath}:${file.containerPath}:ro`)
     : [];
@@ -124,7 +133,8 @@ export function phaseContainerConfig(options: PhaseContainerOptions): ContainerC
     User: SANDBOX_USER,
     WorkingDir: VOLUME_MOUNT,
     Env: env,
-    Hostname: 'sandbox',
+    // A container that joins another's network namespace also takes its hostname, hosts file and DNS.
+    ...(joined === undefined ? { Hostname: 'sandbox' } : {}),
     Labels: { [RUN_LABEL]: options.runId, [PHASE_LABEL]: options.phase },
     AttachStdin: false,
     AttachStdout: false,
@@ -159,9 +169,8 @@ export function phaseContainerConfig(options: PhaseContainerOptions): ContainerC
         { Name: 'nofile', Soft: 4096, Hard: 4096 },
         { Name: 'core', Soft: 0, Hard: 0 },
       ],
-      NetworkMode: network,
-      ...(network === EGRESS_NETWORK ? { Dns: [...EGRESS_DNS], DnsOptions: ['timeout:1', 'attempts:1'] } : {}),
-      ...(options.phase === 'fetch' && options.extraHosts && options.extraHosts.length > 0 ? { ExtraHosts: [...options.extraHosts] } : {}),
+      NetworkMode: joined ?? network,
+      ...(joined === undefined && network === EGRESS_NETWORK ? { Dns: [...EGRESS_DNS], DnsOptions: ['timeout:1', 'attempts:1'] } : {}),
       IpcMode: 'private',
       ShmSize: 64 * 1024 * 1024,
       // Zombies of package code would count against PidsLimit; a tiny init reaps them.
@@ -170,6 +179,19 @@ export function phaseContainerConfig(options: PhaseContainerOptions): ContainerC
       RestartPolicy: { Name: 'no' },
       LogConfig: { Type: 'none', Config: {} },
     },
+  };
+}
+
+/**
+ * The egress holder: idle, hardened like every phase container, on the internal fetch network with its DNS
+ * pointed at its own loopback; no volume, no host file, no environment.
+ */
+export function egressHolderConfig(options: { image: string }): ContainerCreateOptions {
+  const config = phaseContainerConfig({ runId: 'egress', phase: 'fetch', image: options.image, network: EGRESS_NETWORK, volumeName: 'unused', limits: DEFAULT_LIMITS, env: {} });
+  return {
+    ...config,
+    Labels: { [EGRESS_LABEL]: 'holder' },
+    HostConfig: { ...config.HostConfig, Mounts: [], Binds: [], Memory: 32 * 1024 * 1024, MemorySwap: 32 * 1024 * 1024, PidsLimit: 8, RestartPolicy: { Name: 'no' } },
   };
 }
 

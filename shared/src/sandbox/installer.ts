@@ -116,7 +116,7 @@ async function readOptional(file: string): Promise<string | undefined> {
  * The fetch network of this run. Registry-only that cannot be had here falls back to `networkFallback`
  * when the user did not ask for registry-only themselves, with a warning; otherwise the run is refused.
  */
-async function openNetwork(request: InstallRequest, deps: InstallDeps, progress: ProgressSink): Promise<FetchNetwork> {
+async function openNetwork(request: InstallRequest, deps: InstallDeps, image: string, progress: ProgressSink): Promise<FetchNetwork> {
   const options = {
     engine: deps.engine,
     registryUrls: [request.registry, ...(request.extraIndexUrls ?? [])],
@@ -127,11 +127,11 @@ async function openNetwork(request: InstallRequest, deps: InstallDeps, progress:
     },
   };
   try {
-    return await openFetchNetwork({ ...options, mode: request.networkMode });
+    return await openFetchNetwork({ ...options, mode: request.networkMode, image });
   } catch (error) {
     if (!(error instanceof EgressUnavailableError) || request.networkMode !== REGISTRY_ONLY || request.networkFallback === undefined) throw error;
     progress({ type: 'log', phase: 'plan', stream: 'warning', line: `registry-only fetch network unavailable (${error.message}); the fetch phase uses '${request.networkFallback}' and can connect anywhere (set [sandbox] network_mode to choose)` });
-    const fallback = await openFetchNetwork({ ...options, mode: request.networkFallback });
+    const fallback = await openFetchNetwork({ ...options, mode: request.networkFallback, image });
     return { ...fallback, close: async () => [`fetch network: ${request.networkFallback} because registry-only was unavailable here (${error.message}); the fetch phase could connect anywhere (no package code runs there)`] };
   }
 }
@@ -195,14 +195,14 @@ export async function sandboxInstall(request: InstallRequest, deps: InstallDeps)
     // The host pip imports while the sandbox works; it does nothing until it is handed the copied wheels.
     if (choosing && !request.dryRun && deps.start) warmPip = startWarmPip((await choosing).python, deps.start, request.projectDir, deps.env);
     const fetchEnv = await fetchEnvironment(deps.env);
-    fetchNetwork = await openNetwork(request, deps, progress);
+    fetchNetwork = await openNetwork(request, deps, image, progress);
     if (!fetchNetwork.replacesProxyVars) for (const warning of fetchEnv.warnings) progress({ type: 'log', phase: 'plan', stream: 'warning', line: warning });
     session = new SandboxSession({
       engine: deps.engine,
       image,
       fetchNetwork: fetchNetwork.dockerMode,
       fetchNetworkLabel: fetchNetwork.label,
-      fetchExtraHosts: fetchNetwork.extraHosts,
+      ...(fetchNetwork.joinNetworkOf !== undefined ? { fetchJoinNetworkOf: fetchNetwork.joinNetworkOf } : {}),
       limits: request.limits,
       fetchEnv: fetchNetwork.replacesProxyVars ? { ...withoutProxyVars(fetchEnv.env), ...fetchNetwork.env } : fetchEnv.env,
       readOnlyFiles: fetchEnv.files,

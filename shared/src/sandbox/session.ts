@@ -71,8 +71,8 @@ export interface SessionOptions {
   /** Environment of the fetch phase only (proxy and CA variables). */
   fetchEnv: Readonly<Record<string, string>>;
   readOnlyFiles: readonly ReadOnlyFile[];
-  /** `name:address` lines for the fetch containers' /etc/hosts. */
-  fetchExtraHosts?: readonly string[];
+  /** Fetch containers join this container's network namespace (the registry-only network's holder). */
+  fetchJoinNetworkOf?: string;
   progress: ProgressSink;
   signal?: AbortSignal;
   copyOutLimits?: Partial<CopyOutLimits>;
@@ -180,7 +180,7 @@ export class SandboxSession {
       limits: this.options.limits,
       env: phase === 'fetch' ? { ...BASE_ENV, ...this.options.fetchEnv } : { ...BASE_ENV, TMPDIR: BUILD_TMP },
       readOnlyFiles: phase === 'fetch' ? this.options.readOnlyFiles : [],
-      ...(phase === 'fetch' && this.options.fetchExtraHosts ? { extraHosts: this.options.fetchExtraHosts } : {}),
+      ...(phase === 'fetch' && this.options.fetchJoinNetworkOf !== undefined ? { joinNetworkOf: this.options.fetchJoinNetworkOf } : {}),
     });
     const t0 = this.now();
     const [launched, keeper] = await Promise.allSettled([this.options.engine.startContainer(config), needKeeper ? this.startKeeper() : Promise.resolve()]);

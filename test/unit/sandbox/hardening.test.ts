@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../../shared/src/config/schema';
-import { CONTAINER_CA_PATH, DEFAULT_LIMITS, EGRESS_NETWORK, limitsFromConfig, phaseContainerConfig, RUN_LABEL, type PhaseContainerOptions } from '../../../shared/src/sandbox/hardening';
+import { CONTAINER_CA_PATH, DEFAULT_LIMITS, EGRESS_NETWORK, egressHolderConfig, limitsFromConfig, phaseContainerConfig, RUN_LABEL, type PhaseContainerOptions } from '../../../shared/src/sandbox/hardening';
 
 const base: PhaseContainerOptions = {
   runId: 'run-1',
@@ -66,4 +66,26 @@ test('a fetch container on the registry-only network gets no DNS of its own (the
   assert.equal(c.HostConfig!.NetworkMode, EGRESS_NETWORK);
   assert.deepEqual(c.HostConfig!.Dns, ['127.0.0.1'], 'the embedded resolver forwards to the container\'s own loopback, never to the host\'s resolvers');
   assert.equal(phaseContainerConfig(base).HostConfig!.Dns, undefined, 'other networks keep Docker\'s DNS');
+});
+
+test('a fetch container may join only the egress holder\'s network namespace; the holder is hardened and belongs to no run', () => {
+  const joined = phaseContainerConfig({ ...base, network: EGRESS_NETWORK, joinNetworkOf: 'abc123' });
+  assert.equal(joined.HostConfig!.NetworkMode, 'container:abc123');
+  assert.equal(joined.Hostname, undefined, 'a joined container takes the holder\'s hostname');
+  assert.equal(joined.HostConfig!.Dns, undefined, 'and its DNS settings');
+  const build = phaseContainerConfig({ ...base, phase: 'build', joinNetworkOf: 'abc123' });
+  assert.equal(build.HostConfig!.NetworkMode, 'none', 'the build phase never joins anything');
+  assert.throws(() => phaseContainerConfig({ ...base, network: 'container:other' }), /would share another container's network/);
+  const holder = egressHolderConfig({ image: 'img' });
+  const h = holder.HostConfig!;
+  assert.deepEqual(h.CapDrop, ['ALL']);
+  assert.equal(h.ReadonlyRootfs, true);
+  assert.equal(holder.User, '10001:10001');
+  assert.equal(h.NetworkMode, EGRESS_NETWORK);
+  assert.deepEqual(h.Dns, ['127.0.0.1']);
+  assert.deepEqual(h.Mounts, []);
+  assert.deepEqual(h.Binds, []);
+  assert.deepEqual(holder.Env, []);
+  assert.equal(h.PidsLimit, 8);
+  assert.deepEqual(holder.Labels, { 'org.safe-install.egress': 'holder' }, 'no run label: the sweep of dead runs leaves it');
 });

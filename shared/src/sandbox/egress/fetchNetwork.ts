@@ -20,8 +20,8 @@ export interface FetchNetwork {
   label: string;
   /** Proxy variables for the fetch container (they replace the host's). */
   env: Record<string, string>;
-  /** `name:address` lines for the container's /etc/hosts: the allowed names at the gateway (nothing listens there but the proxy). */
-  extraHosts: string[];
+  /** The container whose network namespace fetch containers join (the egress holder), when there is one. */
+  joinNetworkOf?: string;
   /** True when the host's own proxy variables must not reach the container (the egress proxy uses them). */
   replacesProxyVars: boolean;
   /** Connection attempts refused so far (registry-only). */
@@ -38,6 +38,8 @@ export class EgressUnavailableError extends Error {
 /** What opening the fetch network needs. */
 export interface FetchNetworkOptions {
   mode: string;
+  /** The run's image (the egress holder is made from it when it does not exist yet). */
+  image: string;
   engine: SandboxEngine;
   registryUrls: readonly string[];
   allowedHosts: readonly string[];
@@ -68,12 +70,12 @@ export function proxyEnv(proxyUrl: string): Record<string, string> {
 /** Opens the fetch network for one run; throws EgressUnavailableError when registry-only cannot be had. */
 export async function openFetchNetwork(options: FetchNetworkOptions): Promise<FetchNetwork> {
   if (options.mode !== REGISTRY_ONLY) {
-    return { dockerMode: options.mode, label: options.mode, env: {}, extraHosts: [], replacesProxyVars: false, refused: () => [], close: async () => [`fetch network: ${options.mode} (unrestricted: the fetch phase could connect anywhere this network reaches; no package code runs there)`] };
+    return { dockerMode: options.mode, label: options.mode, env: {}, replacesProxyVars: false, refused: () => [], close: async () => [`fetch network: ${options.mode} (unrestricted: the fetch phase could connect anywhere this network reaches; no package code runs there)`] };
   }
   if (!options.engine.egressNetwork) throw new EgressUnavailableError('this container engine has no internal network for registry-only fetches');
-  let network: { name: string; gateway: string };
+  let network: { name: string; gateway: string; holder?: string };
   try {
-    network = await options.engine.egressNetwork();
+    network = await options.engine.egressNetwork(options.image);
   } catch (error) {
     throw new EgressUnavailableError(`cannot set up the internal fetch network: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -91,8 +93,7 @@ export async function openFetchNetwork(options: FetchNetworkOptions): Promise<Fe
     dockerMode: network.name,
     label: REGISTRY_ONLY,
     env: proxyEnv(proxy.url),
-    // Names only (no wildcards, no addresses): a client that resolves a registry before asking the proxy gets an answer at once.
-    extraHosts: [...new Set(allowList.entries.map((e) => e.replace(/:\d+$/, '')).filter((h) => !h.startsWith('*.') && !h.startsWith('[') && !/^[\d.]+$/.test(h)))].map((h) => `${h}:${network.gateway}`),
+    ...(network.holder !== undefined ? { joinNetworkOf: network.holder } : {}),
     replacesProxyVars: true,
     refused,
     async close(): Promise<string[]> {
