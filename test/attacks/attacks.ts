@@ -79,6 +79,8 @@ export interface Outcome {
   homeChanges: string[];
   /** Sandbox half: the report flags the package. */
   flagged?: boolean;
+  /** Sandbox half: the fetch phase's network. */
+  fetchNetwork?: string;
   exitCode?: number | null;
   ms: number;
   /** Sandbox half: the fixture's "payload ran" line appeared in the installer's output. */
@@ -337,9 +339,12 @@ export async function runSandbox(lab: AttackLab, attack: AttackCase): Promise<Ou
   const since = Date.now();
   const homeBefore = await snapshotTree(lab.home.dir);
   const p = await prepareProject(lab, attack, 'sandbox');
-  // The fetch phase may use the host network to reach the 127.0.0.1 registry; the build phase never may.
+  // The default fetch network, asked for explicitly so it cannot fall back: the internal network, with the
+  // 127.0.0.1 registry reached only through safe-install's egress proxy. Go never sends a loopback address
+  // through a proxy, so its local proxy is reached with host networking. The build phase never has a network.
+  const network = attack.ecosystem === 'Go' ? 'host' : 'registry-only';
   const args = [lab.cli, 'install', '-e', CLI_ECOSYSTEM[attack.ecosystem], attack.pkg,
-    '--ci', '--format', 'json', '--network-mode', 'host', '--registry', registry];
+    '--ci', '--format', 'json', '--network-mode', network, '--registry', registry];
   if (p.python) args.push('--python', p.python);
   args.push(...(attack.sandboxArgs ?? []));
   const disk = attack.kind === 'disk-fill' ? await DiskSampler.start(lab) : undefined;
@@ -362,7 +367,7 @@ export async function runSandbox(lab: AttackLab, attack: AttackCase): Promise<Ou
   const note = [res.timedOut ? 'CLI timed out' : `exit ${String(res.code)}`, report === undefined ? 'no JSON report' : '', refusal(report), evidence(contacts, res.stderr)].filter((s) => s !== '').join('; ');
   const { reportText, reportPackages } = reportDetails(report);
   return {
-    leaked, canaryBytes: bytes, contacts: contacts.length, channels, fsViolations, homeChanges, flagged, payloadRan, exitCode: res.code, ms: res.ms, note, log,
+    leaked, canaryBytes: bytes, contacts: contacts.length, channels, fsViolations, homeChanges, flagged, payloadRan, fetchNetwork: network, exitCode: res.code, ms: res.ms, note, log,
     reportText, reportPackages, ...(diskGrowthBytes !== undefined ? { diskGrowthBytes } : {}),
   };
 }

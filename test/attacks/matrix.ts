@@ -24,7 +24,7 @@ function flagCell(o: Outcome | undefined): string {
 
 /** The matrix with a legend; skipped halves show why. */
 export function formatMatrix(rows: readonly MatrixRow[]): string {
-  const header = ['attack', 'ecosystem', 'control leaked?', 'sandbox leaked?', 'flagged?', 'ran in sandbox?', 'sandbox exit', 'control evidence', 'sandbox evidence'];
+  const header = ['attack', 'ecosystem', 'control leaked?', 'sandbox leaked?', 'flagged?', 'ran in sandbox?', 'sandbox exit', 'fetch network', 'control evidence', 'sandbox evidence'];
   const body = rows.map((r) => [
     r.attack.id,
     r.attack.ecosystem,
@@ -33,6 +33,7 @@ export function formatMatrix(rows: readonly MatrixRow[]): string {
     flagCell(r.sandbox),
     !r.sandbox || r.sandbox.skipped ? '-' : r.sandbox.payloadRan ? 'yes' : 'not seen',
     !r.sandbox || r.sandbox.skipped ? '-' : String(r.sandbox.exitCode),
+    !r.sandbox || r.sandbox.skipped ? '-' : r.sandbox.fetchNetwork ?? '-',
     r.control?.skipped ? '' : [r.control?.note ?? '', r.control?.channels.join('+') ?? '', r.control?.fsViolations.length ? `${r.control.fsViolations.length} fs results` : ''].filter((s) => s !== '').join(' '),
     !r.sandbox || r.sandbox.skipped ? '' : [r.sandbox.note.replace(/^exit -?\d+;? ?/, '').slice(0, 90), r.sandbox.diskGrowthBytes !== undefined ? `host disk +${(r.sandbox.diskGrowthBytes / 2 ** 20).toFixed(1)} MiB at most` : ''].filter((s) => s !== '').join('; '),
   ]);

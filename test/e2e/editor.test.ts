@@ -120,8 +120,9 @@ async function setUp(entry: string, chromiumExe: string): Promise<Session> {
   await writeFile(path.join(untrustedDir, 'go.mod'), 'module example.com/demo\n\ngo 1.22\n\nrequire github.com/gin-gonic/gin v1.10.0 // indirect\n');
   const userConfig = path.join(fake.home, '.config', 'safe-install', 'config.toml');
   await mkdir(path.dirname(userConfig), { recursive: true });
-  // The fetch phase reaches the 127.0.0.1 registry through the host network (tests only); builds stay offline.
-  await writeFile(userConfig, `${offline}\n[sandbox]\nnetwork_mode = "host"\n\n[sandbox.images]\nnpm = "${testImageRef('node')}"\n`);
+  // The default fetch network, chosen explicitly so it cannot fall back: the 127.0.0.1 registry is reached
+  // only through safe-install's egress proxy; builds stay offline.
+  await writeFile(userConfig, `${offline}\n[sandbox]\nnetwork_mode = "registry-only"\n\n[sandbox.images]\nnpm = "${testImageRef('node')}"\n`);
 
   const codeServerDir = await mkdtemp(path.join(os.tmpdir(), 'si-e2e-'));
   const session: Partial<Session> = { fake, trustedDir, untrustedDir, scratch: [codeServerDir, ...(process.env.SAFE_INSTALL_E2E_VSIX ? [] : [path.dirname(vsix)])] };

@@ -126,6 +126,9 @@ async function openNetwork(request: InstallRequest, deps: InstallDeps, image: st
       if (!d.allowed) progress({ type: 'log', phase: 'fetch', stream: 'warning', line: `fetch network: refused ${d.host}:${d.port}${d.reason ? ` (${d.reason})` : ''}` });
     },
   };
+  if (request.networkMode === REGISTRY_ONLY && request.ecosystem === 'Go' && isLoopbackUrl(request.registry)) {
+    throw new EgressUnavailableError(`Go never sends a request for this machine's own address (${new URL(request.registry).host}) through a proxy, so the registry-only fetch network cannot reach that GOPROXY; run with --network-mode host (or [sandbox] network_mode = "host") for a proxy on this machine`);
+  }
   try {
     return await openFetchNetwork({ ...options, mode: request.networkMode, image });
   } catch (error) {
@@ -133,6 +136,15 @@ async function openNetwork(request: InstallRequest, deps: InstallDeps, image: st
     progress({ type: 'log', phase: 'plan', stream: 'warning', line: `registry-only fetch network unavailable (${error.message}); the fetch phase uses '${request.networkFallback}' and can connect anywhere (set [sandbox] network_mode to choose)` });
     const fallback = await openFetchNetwork({ ...options, mode: request.networkFallback, image });
     return { ...fallback, close: async () => [`fetch network: ${request.networkFallback} because registry-only was unavailable here (${error.message}); the fetch phase could connect anywhere (no package code runs there)`] };
+  }
+}
+
+function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
+    return host === 'localhost' || host === '::1' || /^127\./.test(host);
+  } catch {
+    return false;
   }
 }
 

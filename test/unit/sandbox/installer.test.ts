@@ -153,3 +153,11 @@ test('registry-only that cannot be had: the default falls back to bridge and say
   assert.match(strict.message, /no internal network for registry-only fetches/);
   assert.equal(engine.containers, 0, 'nothing started');
 });
+
+test('go: a GOPROXY on this machine cannot be reached through the registry-only network, and the refusal says what to do', async () => {
+  const engine = new FakeEngine([]);
+  const report = await sandboxInstall(request({ ecosystem: 'Go', packages: ['example.com/m@v1.0.0'], networkMode: 'registry-only', networkFallback: 'bridge', registry: 'http://127.0.0.1:3000' }), { engine, run: fakeRun, env: {} });
+  assert.equal(report.verdict, 'refused');
+  assert.match(report.message, /Go never sends a request for this machine's own address \(127\.0\.0\.1:3000\).*--network-mode host/);
+  assert.equal(engine.containers, 0);
+});
