@@ -7,7 +7,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Ecosystem } from '../model';
 import { EngineUnavailableError, type SandboxEngine } from './docker';
-import { EgressUnavailableError, openFetchNetwork, REGISTRY_ONLY, withoutProxyVars, type FetchNetwork } from './egress/fetchNetwork';
+import { EgressUnavailableError, openRunNetwork, withoutProxyVars, type FetchNetwork } from './egress/fetchNetwork';
 import { fetchEnvironment } from './environment';
 import type { SandboxLimits } from './hardening';
 import { imageFor } from './images';
@@ -112,42 +112,6 @@ async function readOptional(file: string): Promise<string | undefined> {
   }
 }
 
-/**
- * The fetch network of this run. Registry-only that cannot be had here falls back to `networkFallback`
- * when the user did not ask for registry-only themselves, with a warning; otherwise the run is refused.
- */
-async function openNetwork(request: InstallRequest, deps: InstallDeps, image: string, progress: ProgressSink): Promise<FetchNetwork> {
-  const options = {
-    engine: deps.engine,
-    registryUrls: [request.registry, ...(request.extraIndexUrls ?? [])],
-    allowedHosts: request.allowedHosts ?? [],
-    hostEnv: deps.env,
-    onDecision: (d: { host: string; port: number; allowed: boolean; reason?: string }) => {
-      if (!d.allowed) progress({ type: 'log', phase: 'fetch', stream: 'warning', line: `fetch network: refused ${d.host}:${d.port}${d.reason ? ` (${d.reason})` : ''}` });
-    },
-  };
-  if (request.networkMode === REGISTRY_ONLY && request.ecosystem === 'Go' && isLoopbackUrl(request.registry)) {
-    throw new EgressUnavailableError(`Go never sends a request for this machine's own address (${new URL(request.registry).host}) through a proxy, so the registry-only fetch network cannot reach that GOPROXY; run with --network-mode host (or [sandbox] network_mode = "host") for a proxy on this machine`);
-  }
-  try {
-    return await openFetchNetwork({ ...options, mode: request.networkMode, image });
-  } catch (error) {
-    if (!(error instanceof EgressUnavailableError) || request.networkMode !== REGISTRY_ONLY || request.networkFallback === undefined) throw error;
-    progress({ type: 'log', phase: 'plan', stream: 'warning', line: `registry-only fetch network unavailable (${error.message}); the fetch phase uses '${request.networkFallback}' and can connect anywhere (set [sandbox] network_mode to choose)` });
-    const fallback = await openFetchNetwork({ ...options, mode: request.networkFallback, image });
-    return { ...fallback, close: async () => [`fetch network: ${request.networkFallback} because registry-only was unavailable here (${error.message}); the fetch phase could connect anywhere (no package code runs there)`] };
-  }
-}
-
-function isLoopbackUrl(url: string): boolean {
-  try {
-    const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
-    return host === 'localhost' || host === '::1' || /^127\./.test(host);
-  } catch {
-    return false;
-  }
-}
-
 /** The same promise, with a handler attached: a rejection nobody awaits (the run failed earlier) is not unhandled. */
 function observed<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
@@ -207,7 +171,17 @@ export async function sandboxInstall(request: InstallRequest, deps: InstallDeps)
     // The host pip imports while the sandbox works; it does nothing until it is handed the copied wheels.
     if (choosing && !request.dryRun && deps.start) warmPip = startWarmPip((await choosing).python, deps.start, request.projectDir, deps.env);
     const fetchEnv = await fetchEnvironment(deps.env);
-    fetchNetwork = await openNetwork(request, deps, image, progress);
+    fetchNetwork = await openRunNetwork({
+      mode: request.networkMode,
+      ...(request.networkFallback !== undefined ? { fallback: request.networkFallback } : {}),
+      ecosystem: request.ecosystem,
+      image,
+      engine: deps.engine,
+      registryUrls: [request.registry, ...(request.extraIndexUrls ?? [])],
+      allowedHosts: request.allowedHosts ?? [],
+      hostEnv: deps.env,
+      onWarning: (line, phase) => progress({ type: 'log', phase, stream: 'warning', line }),
+    });
     if (!fetchNetwork.replacesProxyVars) for (const warning of fetchEnv.warnings) progress({ type: 'log', phase: 'plan', stream: 'warning', line: warning });
     session = new SandboxSession({
       engine: deps.engine,

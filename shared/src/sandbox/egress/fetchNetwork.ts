@@ -4,6 +4,7 @@
  * else, through safe-install's egress proxy on the host. Any other mode is a Docker network mode the
  * user chose (`bridge`, `host`, a network name): unrestricted, and the report says so.
  */
+import type { Ecosystem } from '../../model';
 import type { SandboxEngine } from '../docker';
 import { PROXY_VARS } from '../environment';
 import { egressAllowList } from './allowList';
@@ -104,6 +105,50 @@ export async function openFetchNetwork(options: FetchNetworkOptions): Promise<Fe
       return notes;
     },
   };
+}
+
+/** What a run asks for. */
+export interface RunNetworkOptions extends Omit<FetchNetworkOptions, 'onDecision'> {
+  /** When registry-only cannot be had here, use this mode instead and say so; without it the run is refused. */
+  fallback?: string;
+  ecosystem: Ecosystem;
+  /** A warning for the progress display (refused connections in the fetch phase, the fallback in the plan). */
+  onWarning: (line: string, phase: 'plan' | 'fetch') => void;
+}
+
+function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
+    return host === 'localhost' || host === '::1' || /^127\./.test(host);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The fetch network of one run. Registry-only that cannot be had here falls back to `fallback` (given when
+ * the user did not choose registry-only themselves) with a warning and a note; otherwise it is refused.
+ */
+export async function openRunNetwork(options: RunNetworkOptions): Promise<FetchNetwork> {
+  const { fallback, ecosystem, onWarning, ...rest } = options;
+  const base: FetchNetworkOptions = {
+    ...rest,
+    onDecision: (d) => {
+      if (!d.allowed) onWarning(`fetch network: refused ${d.host}:${d.port}${d.reason ? ` (${d.reason})` : ''}`, 'fetch');
+    },
+  };
+  const registry = options.registryUrls[0] ?? '';
+  if (options.mode === REGISTRY_ONLY && ecosystem === 'Go' && isLoopbackUrl(registry)) {
+    throw new EgressUnavailableError(`Go never sends a request for this machine's own address (${new URL(registry).host}) through a proxy, so the registry-only fetch network cannot reach that GOPROXY; run with --network-mode host (or [sandbox] network_mode = "host") for a proxy on this machine`);
+  }
+  try {
+    return await openFetchNetwork(base);
+  } catch (error) {
+    if (!(error instanceof EgressUnavailableError) || options.mode !== REGISTRY_ONLY || fallback === undefined) throw error;
+    onWarning(`registry-only fetch network unavailable (${error.message}); the fetch phase uses '${fallback}' and can connect anywhere (set [sandbox] network_mode to choose)`, 'plan');
+    const opened = await openFetchNetwork({ ...base, mode: fallback });
+    return { ...opened, close: async () => [`fetch network: ${fallback} because registry-only was unavailable here (${error.message}); the fetch phase could connect anywhere (no package code runs there)`] };
+  }
 }
 
 /** The host's proxy variables removed (the egress proxy uses them on the host instead). */
