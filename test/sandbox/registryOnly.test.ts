@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import Docker from 'dockerode';
 import { DockerodeEngine } from '../../shared/src/sandbox/docker';
 import { openFetchNetwork, REGISTRY_ONLY } from '../../shared/src/sandbox/egress/fetchNetwork';
 import { fetchEnvironment } from '../../shared/src/sandbox/environment';
@@ -123,4 +124,30 @@ test('inside a registry-only fetch container: other hosts are refused, there is 
   await engine.sweep({ isOwnerAlive: alive, maxAgeMs: 24 * 3600_000, now: Date.now() });
   const again = await engine.egressNetwork(image);
   assert.equal(again.holder, network.joinNetworkOf);
+});
+
+test('the holder heals: stopped, it is started again; its network removed, both are made again', async (t) => {
+  const image = requireInfra(t, await testImage('python'));
+  if (!image) return;
+  // Its own network and holder: stopping the shared holder would cut off installs running beside this test.
+  const names = { network: `si-test-fetch-${process.pid}`, holder: `si-test-fetch-net-${process.pid}` };
+  const engine = new DockerodeEngine({ egressNames: names });
+  const docker = new Docker();
+  t.after(async () => {
+    await docker.getContainer(names.holder).remove({ force: true }).catch(() => undefined);
+    await docker.getNetwork(names.network).remove().catch(() => undefined);
+  });
+  const first = await engine.egressNetwork(image);
+  assert.equal(first.name, names.network);
+  // A stopped holder (as after an engine restart) is started again, the same container.
+  await docker.getContainer(first.holder!).stop({ t: 0 });
+  const restarted = await engine.egressNetwork(image);
+  assert.equal(restarted.holder, first.holder);
+  assert.equal((await docker.getContainer(first.holder!).inspect()).State.Running, true);
+  // Network pruned while the holder was stopped: the holder cannot start on it any more, so both are made afresh.
+  await docker.getContainer(first.holder!).stop({ t: 0 });
+  await docker.getNetwork(names.network).remove();
+  const healed = await engine.egressNetwork(image);
+  assert.notEqual(healed.holder, first.holder);
+  assert.equal((await docker.getContainer(healed.holder!).inspect()).State.Running, true);
 });

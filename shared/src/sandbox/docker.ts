@@ -222,14 +222,18 @@ function userOf(config: ContainerCreateOptions): string {
 /** Options for connecting to Docker (defaults: DOCKER_HOST or the local socket, as dockerode reads them). */
 export interface DockerEngineOptions {
   docker?: Docker;
+  /** Names of the registry-only network and its holder (tests use their own, so they never disturb other runs). */
+  egressNames?: { network: string; holder: string };
 }
 
 /** The real engine. */
 export class DockerodeEngine implements SandboxEngine {
   private readonly docker: Docker;
+  private readonly egressNames: { network: string; holder: string };
 
   constructor(options: DockerEngineOptions = {}) {
     this.docker = options.docker ?? new Docker();
+    this.egressNames = options.egressNames ?? { network: EGRESS_NETWORK, holder: EGRESS_HOLDER };
   }
 
   async ping(): Promise<void> {
@@ -269,10 +273,11 @@ export class DockerodeEngine implements SandboxEngine {
   }
 
   async egressNetwork(image: string): Promise<{ name: string; gateway: string; holder?: string }> {
+    const network = this.egressNames.network;
     const gatewayOf = async (): Promise<string | undefined> => {
-      const info = await this.docker.getNetwork(EGRESS_NETWORK).inspect() as { Internal?: boolean; IPAM?: { Config?: Array<{ Gateway?: string }> } };
+      const info = await this.docker.getNetwork(network).inspect() as { Internal?: boolean; IPAM?: { Config?: Array<{ Gateway?: string }> } };
       // A network of that name that is not internal would let the fetch phase out: never use it.
-      if (info.Internal !== true) throw new Error(`a Docker network named '${EGRESS_NETWORK}' exists but is not internal; remove it (docker network rm ${EGRESS_NETWORK})`);
+      if (info.Internal !== true) throw new Error(`a Docker network named '${network}' exists but is not internal; remove it (docker network rm ${network})`);
       return info.IPAM?.Config?.find((c) => c.Gateway !== undefined && c.Gateway !== '')?.Gateway;
     };
     let gateway: string | undefined;
@@ -282,7 +287,7 @@ export class DockerodeEngine implements SandboxEngine {
       if ((error as { statusCode?: number }).statusCode !== 404) throw error;
       try {
         await this.docker.createNetwork({
-          Name: EGRESS_NETWORK,
+          Name: network,
           Driver: 'bridge',
           Internal: true,
           CheckDuplicate: true,
@@ -296,31 +301,38 @@ export class DockerodeEngine implements SandboxEngine {
       }
       gateway = await gatewayOf();
     }
-    if (gateway === undefined) throw new Error(`the Docker network '${EGRESS_NETWORK}' has no gateway address`);
-    return { name: EGRESS_NETWORK, gateway, holder: await this.egressHolder(image) };
+    if (gateway === undefined) throw new Error(`the Docker network '${network}' has no gateway address`);
+    return { name: network, gateway, holder: await this.egressHolder(image) };
   }
 
   /** The running egress holder's id: started if stopped, made if missing (another run may make it first). */
   private async egressHolder(image: string): Promise<string> {
-    const holder = this.docker.getContainer(EGRESS_HOLDER);
+    const { network, holder: name } = this.egressNames;
+    const holder = this.docker.getContainer(name);
     for (let attempt = 0; attempt < 4; attempt++) {
       try {
         const info = await holder.inspect();
         // Only our own holder (by label) is ever joined.
-        if (info.Config.Labels?.[EGRESS_LABEL] !== 'holder') throw new Error(`a container named '${EGRESS_HOLDER}' exists but is not safe-install's; remove it (docker rm -f ${EGRESS_HOLDER})`);
+        if (info.Config.Labels?.[EGRESS_LABEL] !== 'holder') throw new Error(`a container named '${name}' exists but is not safe-install's; remove it (docker rm -f ${name})`);
         if (info.State.Running) return info.Id;
-        await holder.start().catch((error: { statusCode?: number }) => { if (error.statusCode !== 304) throw error; });
+        try {
+          await holder.start();
+        } catch (error) {
+          // 304: started meanwhile. Otherwise it cannot start (its network was removed and made again, say):
+          // it holds nothing, so it is made afresh.
+          if ((error as { statusCode?: number }).statusCode !== 304) await holder.remove({ force: true }).catch(() => undefined);
+        }
         continue;
       } catch (error) {
         if ((error as { statusCode?: number }).statusCode !== 404) throw error;
       }
       try {
-        await this.docker.createContainer({ ...egressHolderConfig({ image }), name: EGRESS_HOLDER });
+        await this.docker.createContainer({ ...egressHolderConfig({ image, network }), name });
       } catch (error) {
         if ((error as { statusCode?: number }).statusCode !== 409) throw error;
       }
     }
-    throw new Error(`the egress holder container '${EGRESS_HOLDER}' does not stay running`);
+    throw new Error(`the egress holder container '${name}' does not stay running`);
   }
 
   async createVolume(name: string, labels: Record<string, string>, options: VolumeOptions = {}): Promise<void> {

@@ -186,12 +186,12 @@ export function phaseContainerConfig(options: PhaseContainerOptions): ContainerC
  * The egress holder: idle, hardened like every phase container, on the internal fetch network with its DNS
  * pointed at its own loopback; no volume, no host file, no environment.
  */
-export function egressHolderConfig(options: { image: string }): ContainerCreateOptions {
-  const config = phaseContainerConfig({ runId: 'egress', phase: 'fetch', image: options.image, network: EGRESS_NETWORK, volumeName: 'unused', limits: DEFAULT_LIMITS, env: {} });
+export function egressHolderConfig(options: { image: string; network?: string }): ContainerCreateOptions {
+  const config = phaseContainerConfig({ runId: 'egress', phase: 'fetch', image: options.image, network: options.network ?? EGRESS_NETWORK, volumeName: 'unused', limits: DEFAULT_LIMITS, env: {} });
   return {
     ...config,
     Labels: { [EGRESS_LABEL]: 'holder' },
-    HostConfig: { ...config.HostConfig, Mounts: [], Binds: [], Memory: 32 * 1024 * 1024, MemorySwap: 32 * 1024 * 1024, PidsLimit: 8, RestartPolicy: { Name: 'no' } },
+    HostConfig: { ...config.HostConfig, Mounts: [], Binds: [], Memory: 32 * 1024 * 1024, MemorySwap: 32 * 1024 * 1024, PidsLimit: 8, RestartPolicy: { Name: 'no' }, Dns: [...EGRESS_DNS], DnsOptions: ['timeout:1', 'attempts:1'] },
   };
 }
 
