@@ -42,21 +42,16 @@ export const VOLUME_DIRS = { in: `${VOLUME_MOUNT}/in`, dl: `${VOLUME_MOUNT}/dl`,
 const MAIN_DIRS = ['in', 'dl', 'out', 'work', 'tmp'] as const;
 const BUILD_TMP = `${VOLUME_DIRS.build}/tmp`;
 
-function dirEntries(names: readonly string[]): TarEntry[] {
-  return names.map((name) => ({ path: `${name.replace(/\/$/, '')}/`, type: 'Directory' as const, mode: 0o755, uid: 10001, gid: 10001 }));
+/** Tar entries owned by the sandbox user; a name ending in `/` is a folder. */
+function ownedEntries(files: Readonly<Record<string, string | Buffer>>): TarEntry[] {
+  return Object.entries(files).map(([name, content]) => name.endsWith('/')
+    ? { path: name, type: 'Directory' as const, mode: 0o755, uid: 10001, gid: 10001 }
+    : { path: name, content, mode: 0o644, uid: 10001, gid: 10001 });
 }
 
-function dirTar(names: readonly string[]): Buffer {
-  return buildTar(dirEntries(names));
-}
-
-/** The run volume's folders plus `files` (a name ending in `/` is a folder), all owned by the sandbox user. */
+/** The run volume's folders, then `files` (relative to the volume; a name ending in `/` is a folder). */
 function seedTar(files: Readonly<Record<string, string | Buffer>>): Buffer {
-  const entries = Object.entries(files);
-  return buildTar([
-    ...dirEntries([...MAIN_DIRS, ...entries.filter(([name]) => name.endsWith('/')).map(([name]) => name)]),
-    ...entries.filter(([name]) => !name.endsWith('/')).map(([name, content]) => ({ path: name, content, mode: 0o644, uid: 10001, gid: 10001 })),
-  ]);
+  return buildTar(ownedEntries({ ...Object.fromEntries(MAIN_DIRS.map((name) => [`${name}/`, ''])), ...files }));
 }
 
 /** What a session needs. */
@@ -201,7 +196,7 @@ export class SandboxSession {
       if (phase === 'fetch') {
         await container.putArchive(seedTar(options.files ?? {}), VOLUME_MOUNT);
       } else if (newBuildArea) {
-        await container.putArchive(dirTar(['area', 'area/tmp']), BUILD_MOUNT);
+        await container.putArchive(buildTar(ownedEntries({ 'area/': '', 'area/tmp/': '' })), BUILD_MOUNT);
       }
       const value = await fn(runner);
       this.checkAlive();
@@ -257,10 +252,7 @@ export class SandboxSession {
         return result;
       },
       put: async (dir, files) => {
-        const entries = Object.entries(files).map(([name, content]) => name.endsWith('/')
-          ? { path: name, type: 'Directory' as const, mode: 0o755, uid: 10001, gid: 10001 }
-          : { path: name, content, mode: 0o644, uid: 10001, gid: 10001 });
-        await container.putArchive(buildTar(entries), dir);
+        await container.putArchive(buildTar(ownedEntries(files)), dir);
       },
     };
   }

@@ -8,7 +8,7 @@ import type { Ecosystem } from '../../model';
 import type { SandboxEngine } from '../docker';
 import { PROXY_VARS } from '../environment';
 import { egressAllowList } from './allowList';
-import { startEgressProxy, type EgressDecision, type EgressProxy, type UpstreamProxy } from './proxy';
+import { NOT_ALLOWED, startEgressProxy, type EgressDecision, type EgressProxy, type UpstreamProxy } from './proxy';
 
 /** The default fetch network mode. */
 export const REGISTRY_ONLY = 'registry-only';
@@ -100,7 +100,7 @@ export async function openFetchNetwork(options: FetchNetworkOptions): Promise<Fe
     async close(): Promise<string[]> {
       await proxy.close();
       const notes = [`fetch network: registry-only — the fetch phase had no route out; through safe-install's proxy it could reach only ${allowList.entries.join(', ')}${upstream ? ' (onward through your proxy)' : ''}`];
-      const denied = [...new Set(refused().map((d) => `${d.host}:${d.port}${d.reason && d.reason !== 'not a registry of this run' ? ` (${d.reason})` : ''}`))];
+      const denied = [...new Set(refused().map((d) => `${d.host}:${d.port}${d.reason && d.reason !== NOT_ALLOWED ? ` (${d.reason})` : ''}`))];
       if (denied.length > 0) notes.push(`fetch network: refused ${denied.join(', ')}; if the install needs one of them, add it to network.allowed_hosts in your user config`);
       return notes;
     },

@@ -49,6 +49,9 @@ export interface EgressProxy {
   close(): Promise<void>;
 }
 
+/** The reason recorded for a host outside the allow-list (the report lists those hosts without it). */
+export const NOT_ALLOWED = 'not a registry of this run';
+
 const MAX_CONNECTIONS = 256;
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authorization', 'proxy-authenticate', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
@@ -85,6 +88,16 @@ function bypassesUpstream(host: string, noProxy: readonly string[]): boolean {
   });
 }
 
+/** What the package manager is told about a host outside the allow-list. */
+function notAllowedText(host: string, port: number): string {
+  return `${host}:${port} is not a registry of this install (add it to network.allowed_hosts in your user config)`;
+}
+
+/** `Basic …` for a proxy URL's user:password, or undefined when it has none. */
+function basicAuth(url: URL): string | undefined {
+  return url.username !== '' ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}` : undefined;
+}
+
 function refuse(socket: Duplex, status: number, text: string): void {
   const body = `safe-install: ${text}\n`;
   socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : status === 400 ? 'Bad Request' : 'Bad Gateway'}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
@@ -115,16 +128,16 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
 
   /** An allowed target's address, or why not. */
   const resolveTarget = async (host: string): Promise<{ address: string } | { reason: string }> => {
+    // An address literal: a link-local one only when the allow-list names it as such.
+    if (net.isIP(host)) return isForbiddenAddress(host) && !options.allowList.entries.includes(host) ? { reason: `${host} is a link-local address` } : { address: host };
     let addresses: string[];
     try {
-      addresses = net.isIP(host) ? [host] : await lookup(host);
+      addresses = await lookup(host);
     } catch (error) {
       return { reason: `cannot resolve ${host} (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
     }
-    // An address the allow-list names literally is fine; otherwise link-local answers are refused.
-    const usable = addresses.filter((a) => net.isIP(host) || !isForbiddenAddress(a));
-    if (net.isIP(host) && isForbiddenAddress(host) && !options.allowList.entries.includes(host)) return { reason: `${host} is a link-local address` };
-    const first = usable[0];
+    // A name's link-local answers are never used.
+    const first = addresses.find((a) => !isForbiddenAddress(a));
     return first !== undefined ? { address: first } : { reason: `${host} resolves only to link-local addresses` };
   };
 
@@ -157,7 +170,8 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       return connectTcp(target.address, port);
     }
     const socket = await connectTcp(upstream.hostname, Number(upstream.port || 80));
-    const auth = upstream.username !== '' ? `Proxy-Authorization: Basic ${Buffer.from(`${decodeURIComponent(upstream.username)}:${decodeURIComponent(upstream.password)}`).toString('base64')}\r\n` : '';
+    const credentials = basicAuth(upstream);
+    const auth = credentials !== undefined ? `Proxy-Authorization: ${credentials}\r\n` : '';
     const authority = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
     socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n${auth}\r\n`);
     return new Promise((resolve, reject) => {
@@ -194,8 +208,8 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     const port = Number(url.port || 80);
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     if (url.protocol !== 'http:' || !options.allowList.allows(host, port)) {
-      decide({ host, port, allowed: false, reason: url.protocol !== 'http:' ? `unsupported scheme ${url.protocol}` : 'not a registry of this run' });
-      res.writeHead(403, { 'Content-Type': 'text/plain' }).end(`safe-install: ${host}:${port} is not a registry of this install (add it to network.allowed_hosts in your user config)\n`);
+      decide({ host, port, allowed: false, reason: url.protocol !== 'http:' ? `unsupported scheme ${url.protocol}` : NOT_ALLOWED });
+      res.writeHead(403, { 'Content-Type': 'text/plain' }).end(`safe-install: ${notAllowedText(host, port)}\n`);
       return;
     }
     const headers: http.OutgoingHttpHeaders = {};
@@ -205,7 +219,8 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       let target: { host: string; port: number; path: string };
       if (upstream) {
         target = { host: upstream.hostname, port: Number(upstream.port || 80), path: url.toString() };
-        if (upstream.username !== '') headers['proxy-authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(upstream.username)}:${decodeURIComponent(upstream.password)}`).toString('base64')}`;
+        const credentials = basicAuth(upstream);
+        if (credentials !== undefined) headers['proxy-authorization'] = credentials;
       } else {
         const resolved = await resolveTarget(host);
         if ('reason' in resolved) {
@@ -240,8 +255,8 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       return;
     }
     if (!options.allowList.allows(target.host, target.port)) {
-      decide({ ...target, allowed: false, reason: 'not a registry of this run' });
-      refuse(client, 403, `${target.host}:${target.port} is not a registry of this install (add it to network.allowed_hosts in your user config)`);
+      decide({ ...target, allowed: false, reason: NOT_ALLOWED });
+      refuse(client, 403, notAllowedText(target.host, target.port));
       return;
     }
     onward(target.host, target.port).then((remote) => {

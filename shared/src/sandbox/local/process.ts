@@ -1,5 +1,6 @@
 /** Host processes for the local install step: argv arrays only (never a shell), output captured. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
 
 /** The outcome of one host process. */
 export interface ProcessResult {
@@ -11,16 +12,21 @@ export interface ProcessResult {
 /** Runs a program on the host; injectable for tests. */
 export type ProcessRunner = (command: string, args: readonly string[], options: { cwd: string; env: Readonly<Record<string, string | undefined>>; signal?: AbortSignal }) => Promise<ProcessResult>;
 
+/** A spawned process's output and exit; a program that could not start ends as code 127 (missing) or 1. */
+function outcomeOf(child: ChildProcess & { stdout: Readable; stderr: Readable }, onEnd: () => void = () => undefined): Promise<ProcessResult> {
+  return new Promise((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.once('error', (error: NodeJS.ErrnoException) => { onEnd(); resolve({ code: error.code === 'ENOENT' ? 127 : 1, stdout, stderr: stderr + error.message }); });
+    child.once('close', (code) => { onEnd(); resolve({ code: code ?? 1, stdout, stderr }); });
+  });
+}
+
 /** The real runner (spawn, no shell). A missing program resolves with code 127. */
-export const spawnProcess: ProcessRunner = (command, args, options) => new Promise((resolve) => {
-  const child = spawn(command, [...args], { cwd: options.cwd, env: options.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'], shell: false, ...(options.signal ? { signal: options.signal } : {}) });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-  child.once('error', (error: NodeJS.ErrnoException) => resolve({ code: error.code === 'ENOENT' ? 127 : 1, stdout, stderr: stderr + error.message }));
-  child.once('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-});
+export const spawnProcess: ProcessRunner = (command, args, options) =>
+  outcomeOf(spawn(command, [...args], { cwd: options.cwd, env: options.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'], shell: false, ...(options.signal ? { signal: options.signal } : {}) }));
 
 /**
  * A host process started ahead of time that waits for its real input on stdin, so its start-up (e.g. importing pip)
@@ -39,17 +45,10 @@ export type ProcessStarter = (command: string, args: readonly string[], options:
 /** The real starter (spawn, no shell, stdin piped). */
 export const startProcess: ProcessStarter = (command, args, options) => {
   const child = spawn(command, [...args], { cwd: options.cwd, env: options.env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], shell: false });
-  let stdout = '';
-  let stderr = '';
   let ended = false;
-  child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
   // Writing to a process that already exited fails with EPIPE; the exit result says what happened.
   child.stdin.on('error', () => undefined);
-  const exited = new Promise<ProcessResult>((resolve) => {
-    child.once('error', (error: NodeJS.ErrnoException) => { ended = true; resolve({ code: error.code === 'ENOENT' ? 127 : 1, stdout, stderr: stderr + error.message }); });
-    child.once('close', (code) => { ended = true; resolve({ code: code ?? 1, stdout, stderr }); });
-  });
+  const exited = outcomeOf(child, () => { ended = true; });
   let used = false;
   return {
     async finish(input) {
