@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { TestContext } from 'node:test';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** The built CLI; SAFE_INSTALL_CLI_UNDER_TEST may point at another build of it (e.g. an installed package). */
@@ -67,4 +68,13 @@ export async function runBuiltCli(args: string[], options: { cwd?: string; confi
  */
 export function parsersNotWired(run: CliRun): boolean {
   return /parser for [a-z-]+ not implemented/.test(run.stdout);
+}
+
+/** `runBuiltCli`, or a skip saying why when the CLI has not been built. */
+export async function runBuiltCliOrSkip(t: TestContext, args: string[], options: Parameters<typeof runBuiltCli>[1] = {}): Promise<CliRun | undefined> {
+  if (!cliBuilt()) {
+    t.skip('dist/cli.js is missing: run node scripts/build.mjs first (npm test does)');
+    return undefined;
+  }
+  return runBuiltCli(args, options);
 }

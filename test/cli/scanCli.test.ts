@@ -6,7 +6,7 @@ import { test, type TestContext } from 'node:test';
 import type { Log } from 'sarif';
 import packageJson from '../../package.json';
 import type { ScanReport } from '../../shared/src/cli/scanReport';
-import { cliBuilt, makeWorkspace, parsersNotWired, REPO_ROOT, runBuiltCli, type CliRun } from './cliHarness';
+import { cliBuilt, makeWorkspace, parsersNotWired, REPO_ROOT, runBuiltCli, runBuiltCliOrSkip, type CliRun } from './cliHarness';
 
 const DEMO = path.join(REPO_ROOT, 'demo');
 
@@ -15,11 +15,8 @@ const DEMO = path.join(REPO_ROOT, 'demo');
  * registry findings); skips the test (saying why) when the CLI is not built or the parsers are not wired yet.
  */
 async function scan(t: TestContext, args: string[], options: Parameters<typeof runBuiltCli>[1] = {}): Promise<CliRun | undefined> {
-  if (!cliBuilt()) {
-    t.skip('dist/cli.js is missing: run node scripts/build.mjs first (npm test does)');
-    return undefined;
-  }
-  const run = await runBuiltCli(['scan', '--offline', ...args], options);
+  const run = await runBuiltCliOrSkip(t, ['scan', '--offline', ...args], options);
+  if (!run) return undefined;
   if (parsersNotWired(run)) {
     t.skip('parseManifest is not wired to the parsers yet (shared/src/manifests/index.ts)');
     return undefined;

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { ReportFinding, ScanReport } from '../../shared/src/cli/scanReport';
 import { RegistryServer } from '../support/registryServer';
-import { cliBuilt, makeWorkspace, REPO_ROOT, runBuiltCli, type CliRun } from './cliHarness';
+import { makeWorkspace, REPO_ROOT, runBuiltCliOrSkip, type CliRun } from './cliHarness';
 import { fakeUser, type FakeUser } from './fakeUser';
 import { deadPort } from '../support/deadPort';
 
@@ -32,12 +32,8 @@ async function demoCopy(base: string): Promise<string> {
   return dir;
 }
 
-async function scan(t: TestContext, user: FakeUser, args: string[]): Promise<CliRun | undefined> {
-  if (!cliBuilt()) {
-    t.skip('dist/cli.js is missing: run node scripts/build.mjs first (npm test does)');
-    return undefined;
-  }
-  return runBuiltCli(['scan', ...args], { configHome: user.configHome, env: user.env });
+function scan(t: TestContext, user: FakeUser, args: string[]): Promise<CliRun | undefined> {
+  return runBuiltCliOrSkip(t, ['scan', ...args], { configHome: user.configHome, env: user.env });
 }
 
 const json = (run: CliRun): ScanReport => JSON.parse(run.stdout) as ScanReport;

@@ -9,16 +9,12 @@ import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Log } from 'sarif';
 import type { ReportFinding, ScanReport } from '../../shared/src/cli/scanReport';
 import { RegistryServer } from '../support/registryServer';
-import { cliBuilt, makeWorkspace, runBuiltCli, type CliRun } from './cliHarness';
+import { makeWorkspace, runBuiltCliOrSkip, type CliRun } from './cliHarness';
 import { fakeUser, type FakeUser } from './fakeUser';
 import { deadPort } from '../support/deadPort';
 
-async function scan(t: TestContext, user: FakeUser, args: string[]): Promise<CliRun | undefined> {
-  if (!cliBuilt()) {
-    t.skip('dist/cli.js is missing: run node scripts/build.mjs first (npm test does)');
-    return undefined;
-  }
-  return runBuiltCli(['scan', ...args], { configHome: user.configHome, env: user.env });
+function scan(t: TestContext, user: FakeUser, args: string[]): Promise<CliRun | undefined> {
+  return runBuiltCliOrSkip(t, ['scan', ...args], { configHome: user.configHome, env: user.env });
 }
 
 const json = (run: CliRun): ScanReport => JSON.parse(run.stdout) as ScanReport;

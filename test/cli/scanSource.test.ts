@@ -10,14 +10,10 @@ import type { Log } from 'sarif';
 import type { ReportFinding, ScanReport } from '../../shared/src/cli/scanReport';
 import { nearestEcosystem } from '../../shared/src/engine/sourceScan';
 import type { ParsedManifest } from '../../shared/src/model';
-import { cliBuilt, makeWorkspace, runBuiltCli, type CliRun } from './cliHarness';
+import { makeWorkspace, runBuiltCliOrSkip, type CliRun } from './cliHarness';
 
-async function scan(t: TestContext, args: string[]): Promise<CliRun | undefined> {
-  if (!cliBuilt()) {
-    t.skip('dist/cli.js is missing: run node scripts/build.mjs first (npm test does)');
-    return undefined;
-  }
-  return runBuiltCli(['scan', ...args]);
+function scan(t: TestContext, args: string[]): Promise<CliRun | undefined> {
+  return runBuiltCliOrSkip(t, ['scan', ...args]);
 }
 
 const json = (run: CliRun): ScanReport => JSON.parse(run.stdout) as ScanReport;
